@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BesturenConfig(AppConfig):
+    name = "besturen"
+    verbose_name = "Besturen"

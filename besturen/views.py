@@ -1,0 +1,37 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from besturen.models import Bestuur, Lidmaatschap
+
+
+def bestuur_list(request):
+    besturen = Bestuur.objects.prefetch_related(
+        "deelnames__traject",
+        "genoemd_in_rondes",
+        Prefetch("lid_van", queryset=Lidmaatschap.objects.select_related("intercommunale")),
+    )
+    groups = {"deelnemers": [], "genoemd": [], "leden": []}
+    for bestuur in besturen:
+        if bestuur.deelnames.all():
+            groups["deelnemers"].append(bestuur)
+        elif bestuur.genoemd_in_rondes.all():
+            groups["genoemd"].append(bestuur)
+        else:
+            groups["leden"].append(bestuur)
+    return render(request, "besturen/bestuur_list.html", groups)
+
+
+def bestuur_detail(request, slug):
+    bestuur = get_object_or_404(
+        Bestuur.objects.prefetch_related(
+            "genoemd_in_rondes",
+            Prefetch("lidmaatschappen", queryset=Lidmaatschap.objects.select_related("lid")),
+            Prefetch("lid_van", queryset=Lidmaatschap.objects.select_related("intercommunale")),
+        ),
+        slug=slug,
+    )
+    # Reached through the reverse relation: besturen does not import trajecten.
+    trajecten = bestuur.trajecten.with_progress()
+    return render(
+        request, "besturen/bestuur_detail.html", {"bestuur": bestuur, "trajecten": trajecten}
+    )

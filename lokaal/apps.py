@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LokaalConfig(AppConfig):
+    name = "lokaal"
+    verbose_name = "Lokaal Circulair"

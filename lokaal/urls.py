@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from lokaal import views
+
+admin.site.site_header = "Lokaal Circulair – programmabeheer"
+admin.site.site_title = "Lokaal Circulair"
+admin.site.index_title = "Programmabeheer"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("besturen/", include("besturen.urls")),
+    path("trajecten/", include("trajecten.urls")),
+    path("trajecten/", include("workshops.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

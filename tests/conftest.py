@@ -1,0 +1,36 @@
+import os
+
+# Tests run with DEBUG off, as production does; they need a key but no real secret.
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-key-not-secret")
+os.environ.setdefault("DJANGO_SECURE", "false")
+
+import pytest
+from django.core.management import call_command
+
+from tests import factories
+
+
+@pytest.fixture
+def programme(db):
+    """The real programme data, as `manage.py load_programma` loads it."""
+    call_command("load_programma", verbosity=0)
+
+
+@pytest.fixture
+def coach(db):
+    return factories.make_coach("coach")
+
+
+@pytest.fixture
+def other_coach(db):
+    return factories.make_coach("andere-coach")
+
+
+@pytest.fixture
+def manager(db):
+    return factories.make_manager("beheerder")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

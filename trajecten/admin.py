@@ -1,0 +1,143 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from trajecten.models import (
+    Actiedomein,
+    Beleidsactie,
+    Beleidsinstrument,
+    Deelname,
+    GekozenModule,
+    Kpi,
+    KpiDefinitie,
+    LopendInitiatief,
+    Meting,
+    Ondersteuningsmodule,
+    Partner,
+    Pilotkandidaat,
+    Ronde,
+    Traject,
+    Update,
+)
+
+
+@admin.register(Actiedomein, Beleidsinstrument, Ondersteuningsmodule)
+class ReferentieAdmin(admin.ModelAdmin):
+    list_display = ["naam", "naam_en", "volgorde"]
+    list_editable = ["volgorde"]
+    search_fields = ["naam", "naam_en"]
+    prepopulated_fields = {"slug": ["naam"]}
+
+
+@admin.register(KpiDefinitie)
+class KpiDefinitieAdmin(ReferentieAdmin):
+    list_display = ["naam", "eenheid", "referentiewaarde", "volgorde"]
+
+
+@admin.register(Ronde)
+class RondeAdmin(admin.ModelAdmin):
+    list_display = ["naam", "start", "einde"]
+    prepopulated_fields = {"slug": ["naam"]}
+    autocomplete_fields = ["extra_besturen"]
+
+
+class DeelnameInline(admin.TabularInline):
+    model = Deelname
+    autocomplete_fields = ["bestuur"]
+    extra = 0
+
+
+class UpdateInline(admin.StackedInline):
+    model = Update
+    extra = 0
+    fields = ["datum", "titel", "tekst", "gepubliceerd", "is_demo"]
+    show_change_link = True
+
+
+@admin.register(Traject)
+class TrajectAdmin(SimpleHistoryAdmin):
+    list_display = ["titel", "soort", "status", "deelnemers", "gepland_start", "gepland_einde"]
+    list_filter = ["ronde", "soort", "status"]
+    search_fields = ["titel", "samenvatting", "besturen__naam"]
+    prepopulated_fields = {"slug": ["titel"]}
+    autocomplete_fields = ["coaches", "prioritaire_actiedomeinen", "beleidsinstrumenten"]
+    inlines = [DeelnameInline, UpdateInline]
+    date_hierarchy = "gepland_start"
+    fieldsets = [
+        (None, {"fields": ["ronde", "soort", "titel", "slug", "status"]}),
+        ("Publieke tekst", {"fields": ["samenvatting", "ambitie", "open_plaats"]}),
+        ("Planning en coaching", {"fields": ["gepland_start", "gepland_einde", "coaches"]}),
+        (
+            "Strategische keuzes",
+            {"fields": ["prioritaire_actiedomeinen", "beleidsinstrumenten"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("besturen")
+
+    @admin.display(description="deelnemers")
+    def deelnemers(self, obj):
+        return ", ".join(b.korte_naam for b in obj.besturen.all()) or "open plaats"
+
+
+@admin.register(Update)
+class UpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["titel", "traject", "datum", "gepubliceerd", "is_demo"]
+    list_filter = ["gepubliceerd", "is_demo", "traject__soort"]
+    search_fields = ["titel", "tekst", "traject__titel"]
+    autocomplete_fields = ["traject", "auteur"]
+    list_select_related = ["traject"]
+    date_hierarchy = "datum"
+
+
+class TrajectResultAdmin(SimpleHistoryAdmin):
+    """Structured results: mostly edited by coaches, listed here for managers."""
+
+    autocomplete_fields = ["traject"]
+    list_select_related = ["traject"]
+    list_filter = ["traject__soort"]
+
+
+@admin.register(LopendInitiatief)
+class LopendInitiatiefAdmin(TrajectResultAdmin):
+    list_display = ["naam", "traject", "actiedomein", "eigenaar", "status"]
+    search_fields = ["naam", "eigenaar"]
+
+
+@admin.register(Beleidsactie)
+class BeleidsactieAdmin(TrajectResultAdmin):
+    list_display = ["titel", "traject", "actiedomein", "beleidsinstrument"]
+    search_fields = ["titel", "omschrijving"]
+
+
+@admin.register(Pilotkandidaat)
+class PilotkandidaatAdmin(TrajectResultAdmin):
+    list_display = ["naam", "traject", "vervolgtraject"]
+    search_fields = ["naam", "stakeholders"]
+    autocomplete_fields = ["traject", "vervolgtraject"]
+
+
+@admin.register(GekozenModule)
+class GekozenModuleAdmin(TrajectResultAdmin):
+    list_display = ["module", "traject", "status"]
+    list_filter = ["status", "module"]
+    search_fields = ["traject__titel", "resultaat"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(TrajectResultAdmin):
+    list_display = ["naam", "traject", "rol", "status"]
+    list_filter = ["status"]
+    search_fields = ["naam", "rol"]
+
+
+class MetingInline(admin.TabularInline):
+    model = Meting
+    extra = 0
+
+
+@admin.register(Kpi)
+class KpiAdmin(TrajectResultAdmin):
+    list_display = ["naam", "traject", "eenheid", "nulwaarde", "streefwaarde"]
+    search_fields = ["naam"]
+    inlines = [MetingInline]

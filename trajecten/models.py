@@ -1,0 +1,442 @@
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class Referentie(models.Model):
+    """A term from one of the programme's reference lists, editable in admin."""
+
+    naam = models.CharField(max_length=120, unique=True)
+    naam_en = models.CharField("naam (Engels)", max_length=120, blank=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    omschrijving = models.TextField(blank=True)
+    volgorde = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["volgorde", "naam"]
+
+    def __str__(self):
+        return self.naam
+
+
+class Actiedomein(Referentie):
+    class Meta(Referentie.Meta):
+        verbose_name = "actiedomein"
+        verbose_name_plural = "actiedomeinen"
+
+
+class Beleidsinstrument(Referentie):
+    class Meta(Referentie.Meta):
+        verbose_name = "beleidsinstrument"
+        verbose_name_plural = "beleidsinstrumenten"
+
+
+class Ondersteuningsmodule(Referentie):
+    """One item of the pilot track's menu of support modules."""
+
+    class Meta(Referentie.Meta):
+        verbose_name = "ondersteuningsmodule"
+        verbose_name_plural = "ondersteuningsmodules"
+
+
+class KpiDefinitie(Referentie):
+    """An entry of the KPI catalogue that pilot projects can pick from."""
+
+    eenheid = models.CharField(max_length=80)
+    referentiewaarde = models.CharField(max_length=300, blank=True)
+
+    class Meta(Referentie.Meta):
+        verbose_name = "KPI uit de catalogus"
+        verbose_name_plural = "KPI-catalogus"
+
+
+class Ronde(models.Model):
+    """One round of the programme; later rounds fit without code changes."""
+
+    naam = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    start = models.DateField()
+    einde = models.DateField()
+    extra_besturen = models.ManyToManyField(
+        "besturen.Bestuur",
+        blank=True,
+        related_name="genoemd_in_rondes",
+        verbose_name="ook genoemde besturen",
+        help_text="Besturen die als deelnemer van deze ronde genoemd worden, "
+        "zonder dat hun traject gekend is.",
+    )
+
+    class Meta:
+        verbose_name = "ronde"
+        verbose_name_plural = "rondes"
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(einde__gte=F("start")), name="trajecten_ronde_einde_na_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.naam
+
+
+class TrajectQuerySet(models.QuerySet):
+    def lopend(self):
+        return self.filter(status=Traject.Status.LOPEND)
+
+    def with_progress(self):
+        """Everything the progress and freshness of a trajectory are derived from."""
+        return self.select_related("ronde").prefetch_related(
+            Prefetch(
+                "deelnames",
+                queryset=Deelname.objects.select_related("bestuur").order_by(
+                    "rol", "bestuur__naam"
+                ),
+            ),
+            "workshops",
+            "coachingsmomenten",
+            Prefetch("updates", queryset=Update.objects.gepubliceerd(), to_attr="publieke_updates"),
+        )
+
+
+class Traject(models.Model):
+    class Soort(models.TextChoices):
+        STRATEGIE = "strategie", "Circulaire strategie"
+        PILOOTPROJECT = "pilootproject", "Circulair pilootproject"
+
+    class Status(models.TextChoices):
+        GEPLAND = "gepland", "Gepland"
+        LOPEND = "lopend", "Lopend"
+        AFGEROND = "afgerond", "Afgerond"
+        GESTOPT = "gestopt", "Gestopt"
+
+    ronde = models.ForeignKey(Ronde, on_delete=models.PROTECT, related_name="trajecten")
+    soort = models.CharField(max_length=20, choices=Soort.choices)
+    titel = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    samenvatting = models.TextField(blank=True, help_text="Publieke samenvatting, enkele zinnen.")
+    ambitie = models.TextField(blank=True)
+    open_plaats = models.CharField(
+        "open plaats",
+        max_length=300,
+        blank=True,
+        help_text="Voor een plaats waarvan het bestuur nog niet gekend is: wat er wel geweten is.",
+    )
+    besturen = models.ManyToManyField(
+        "besturen.Bestuur", through="Deelname", related_name="trajecten", blank=True
+    )
+    coaches = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="trajecten_als_coach", blank=True
+    )
+    gepland_start = models.DateField("geplande start")
+    gepland_einde = models.DateField("gepland einde")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEPLAND)
+    prioritaire_actiedomeinen = models.ManyToManyField(
+        Actiedomein, blank=True, related_name="trajecten"
+    )
+    beleidsinstrumenten = models.ManyToManyField(
+        Beleidsinstrument, blank=True, related_name="trajecten"
+    )
+    aangemaakt_op = models.DateTimeField(auto_now_add=True)
+    bijgewerkt_op = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[prioritaire_actiedomeinen, beleidsinstrumenten])
+
+    objects = TrajectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "traject"
+        verbose_name_plural = "trajecten"
+        ordering = ["soort", "titel"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gepland_einde__gte=F("gepland_start")),
+                name="trajecten_traject_einde_na_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.titel
+
+    def get_absolute_url(self):
+        return reverse("trajecten:detail", args=[self.slug])
+
+    # Derived progress. These read the prefetched relations of `with_progress()`.
+
+    @property
+    def deelnemers(self):
+        return [deelname.bestuur for deelname in self.deelnames.all()]
+
+    @property
+    def is_open(self) -> bool:
+        """A place in the programme whose bestuur is not yet known."""
+        return not self.deelnames.all()
+
+    @property
+    def momenten(self) -> list:
+        """Workshops and coaching moments in the order they happen."""
+        items = [*self.workshops.all(), *self.coachingsmomenten.all()]
+        return sorted(items, key=lambda item: item.sort_key())
+
+    @property
+    def workshops_total(self) -> int:
+        return sum(1 for w in self.workshops.all() if not w.is_cancelled)
+
+    @property
+    def workshops_held(self) -> int:
+        return sum(1 for w in self.workshops.all() if w.is_held)
+
+    @property
+    def progress_percent(self) -> int:
+        total = self.workshops_total
+        return round(100 * self.workshops_held / total) if total else 0
+
+    @property
+    def next_step(self):
+        if self.status in {self.Status.AFGEROND, self.Status.GESTOPT}:
+            return None
+        return next((m for m in self.momenten if m.is_open), None)
+
+    def is_behind_plan(self, now: datetime | None = None) -> bool:
+        if self.status == self.Status.GESTOPT:
+            return False
+        now = now or timezone.now()
+        return any(m.is_behind_plan(now) for m in self.momenten)
+
+    @property
+    def behind_plan(self) -> bool:
+        return self.is_behind_plan()
+
+    @property
+    def last_updated(self) -> datetime:
+        moments = [m.gepubliceerd_op for m in self.momenten if m.is_public and m.gepubliceerd_op]
+        updates = [u.gepubliceerd_op for u in getattr(self, "publieke_updates", [])]
+        return max([self.bijgewerkt_op, *moments, *updates])
+
+
+class Deelname(models.Model):
+    class Rol(models.TextChoices):
+        TREKKER = "trekker", "Trekker"
+        PARTNER = "partner", "Partner"
+
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="deelnames")
+    bestuur = models.ForeignKey(
+        "besturen.Bestuur", on_delete=models.PROTECT, related_name="deelnames"
+    )
+    rol = models.CharField(max_length=20, choices=Rol.choices, default=Rol.TREKKER)
+    toelichting = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "deelname"
+        verbose_name_plural = "deelnames"
+        ordering = ["rol", "bestuur__naam"]
+        constraints = [
+            models.UniqueConstraint(fields=["traject", "bestuur"], name="trajecten_deelname_uniek")
+        ]
+
+    def __str__(self):
+        return f"{self.bestuur} ({self.get_rol_display().lower()}) in {self.traject}"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def gepubliceerd(self):
+        return self.filter(gepubliceerd=True)
+
+
+class Update(models.Model):
+    """A dated public news item on a trajectory's timeline."""
+
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="updates")
+    datum = models.DateField()
+    titel = models.CharField(max_length=200)
+    tekst = models.TextField(help_text="Markdown.")
+    tekst_html = models.TextField(editable=False, blank=True)
+    gepubliceerd = models.BooleanField(default=False)
+    gepubliceerd_op = models.DateTimeField(null=True, blank=True, editable=False)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_demo = models.BooleanField(default=False, help_text="Illustratieve inhoud, geen feit.")
+    bijgewerkt_op = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "update"
+        verbose_name_plural = "updates"
+        ordering = ["-datum", "-id"]
+
+    def __str__(self):
+        return self.titel
+
+
+# Structured results of a strategy trajectory.
+
+
+class LopendInitiatief(models.Model):
+    class Status(models.TextChoices):
+        IDEE = "idee", "Idee"
+        LOPEND = "lopend", "Lopend"
+        AFGEROND = "afgerond", "Afgerond"
+
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="initiatieven")
+    naam = models.CharField(max_length=200)
+    actiedomein = models.ForeignKey(
+        Actiedomein, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    eigenaar = models.CharField(max_length=200, blank=True, help_text="Wie trekt het initiatief?")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.LOPEND)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "lopend initiatief"
+        verbose_name_plural = "lopende initiatieven"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
+
+
+class Beleidsactie(models.Model):
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="beleidsacties")
+    titel = models.CharField(max_length=200)
+    omschrijving = models.TextField(blank=True)
+    actiedomein = models.ForeignKey(
+        Actiedomein, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    beleidsinstrument = models.ForeignKey(
+        Beleidsinstrument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "verkende beleidsactie"
+        verbose_name_plural = "verkende beleidsacties"
+        ordering = ["titel"]
+
+    def __str__(self):
+        return self.titel
+
+
+class Pilotkandidaat(models.Model):
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="pilotkandidaten")
+    naam = models.CharField(max_length=200)
+    omschrijving = models.TextField(blank=True)
+    stakeholders = models.TextField(blank=True, help_text="Met wie werd de kandidaat bepaald?")
+    vervolgtraject = models.ForeignKey(
+        Traject,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="voortgekomen_uit",
+        help_text="Het pilootprojecttraject dat hieruit volgde, als dat er is.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kandidaat-pilootproject"
+        verbose_name_plural = "kandidaat-pilootprojecten"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
+
+
+# Structured results of a pilot trajectory.
+
+
+class GekozenModule(models.Model):
+    class Status(models.TextChoices):
+        GEKOZEN = "gekozen", "Gekozen"
+        BEZIG = "bezig", "Bezig"
+        AFGEROND = "afgerond", "Afgerond"
+
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="modules")
+    module = models.ForeignKey(Ondersteuningsmodule, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEKOZEN)
+    resultaat = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "gekozen module"
+        verbose_name_plural = "gekozen modules"
+        ordering = ["module__volgorde"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["traject", "module"], name="trajecten_gekozenmodule_uniek"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.module} ({self.traject})"
+
+
+class Partner(models.Model):
+    class Status(models.TextChoices):
+        GEZOCHT = "gezocht", "Gezocht"
+        IN_GESPREK = "in_gesprek", "In gesprek"
+        AAN_BOORD = "aan_boord", "Aan boord"
+
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="partners")
+    naam = models.CharField(max_length=200)
+    rol = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEZOCHT)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "partner"
+        verbose_name_plural = "partners"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return self.naam
+
+
+class Kpi(models.Model):
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="kpis")
+    definitie = models.ForeignKey(
+        KpiDefinitie,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Leeg voor een eigen KPI.",
+    )
+    naam = models.CharField(max_length=200)
+    eenheid = models.CharField(max_length=80)
+    nulwaarde = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    streefwaarde = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "KPI"
+        verbose_name_plural = "KPI's"
+        ordering = ["naam"]
+
+    def __str__(self):
+        return f"{self.naam} ({self.eenheid})"
+
+
+class Meting(models.Model):
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="metingen")
+    datum = models.DateField()
+    waarde = models.DecimalField(max_digits=14, decimal_places=2)
+    toelichting = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "meting"
+        verbose_name_plural = "metingen"
+        ordering = ["datum"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "datum"], name="trajecten_meting_uniek_per_dag")
+        ]
+
+    def __str__(self):
+        return f"{self.kpi.naam} op {self.datum}: {self.waarde}"

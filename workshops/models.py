@@ -1,0 +1,257 @@
+import uuid
+from datetime import datetime, time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from trajecten.models import Traject
+
+
+class SjabloonWorkshop(models.Model):
+    """One step of a track's standard shape; a new trajectory is planned from these."""
+
+    soort = models.CharField(max_length=20, choices=Traject.Soort.choices)
+    volgnummer = models.PositiveSmallIntegerField()
+    titel = models.CharField(max_length=200)
+    thema = models.TextField()
+
+    class Meta:
+        verbose_name = "sjabloonworkshop"
+        verbose_name_plural = "trajectsjabloon (workshops)"
+        ordering = ["soort", "volgnummer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["soort", "volgnummer"], name="workshops_sjabloon_uniek_volgnummer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} – workshop {self.volgnummer}: {self.titel}"
+
+
+class MomentQuerySet(models.QuerySet):
+    def gepubliceerd(self):
+        return self.filter(gepubliceerd=True)
+
+
+class Moment(models.Model):
+    """What workshops and coaching moments share: a date, a report, and its publication."""
+
+    class Status(models.TextChoices):
+        GEPLAND = "gepland", "Gepland"
+        GEHOUDEN = "gehouden", "Gehouden"
+        GEANNULEERD = "geannuleerd", "Geannuleerd"
+
+    gepland_op = models.DateTimeField("datum en uur", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEPLAND)
+    verslag = models.TextField("publiek verslag", blank=True, help_text="Markdown.")
+    verslag_html = models.TextField(editable=False, blank=True)
+    interne_notities = models.TextField(
+        blank=True, help_text="Enkel voor coaches en programmabeheerders, nooit publiek."
+    )
+    aanwezigen = models.TextField(blank=True, help_text="Wie was er (namen of diensten).")
+    aantal_aanwezigen = models.PositiveSmallIntegerField(null=True, blank=True)
+    beslissingen = models.TextField(blank=True)
+    volgende_stappen = models.TextField(blank=True)
+    gepubliceerd = models.BooleanField(default=False)
+    gepubliceerd_op = models.DateTimeField(null=True, blank=True, editable=False)
+    is_demo = models.BooleanField(default=False, help_text="Illustratieve inhoud, geen feit.")
+    versie = models.PositiveIntegerField(default=1, editable=False)
+    bijgewerkt_op = models.DateTimeField(auto_now=True)
+
+    objects = MomentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    kind_order = 0
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == self.Status.GEHOUDEN
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.GEANNULEERD
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.GEPLAND
+
+    @property
+    def is_public(self) -> bool:
+        """Whether its report may be shown to the public."""
+        return self.gepubliceerd and bool(self.verslag_html)
+
+    @property
+    def public_bijlagen(self) -> list["Bijlage"]:
+        """Public attachments of a published report (reads the prefetched `bijlagen`)."""
+        if not self.is_public:
+            return []
+        return [b for b in self.bijlagen.all() if b.is_publiek]
+
+    @property
+    def public_images(self) -> list["Bijlage"]:
+        return [b for b in self.public_bijlagen if b.is_afbeelding]
+
+    @property
+    def public_files(self) -> list["Bijlage"]:
+        return [b for b in self.public_bijlagen if not b.is_afbeelding]
+
+    def deadline(self) -> datetime:
+        """When a report is due: its date, or without one the end of the trajectory."""
+        if self.gepland_op:
+            return self.gepland_op
+        return timezone.make_aware(datetime.combine(self.traject.gepland_einde, time.max))
+
+    def is_behind_plan(self, now: datetime | None = None) -> bool:
+        """A planned date has passed without a published report."""
+        now = now or timezone.now()
+        return not self.is_cancelled and not self.is_public and self.deadline() < now
+
+    @property
+    def is_behind_plan_now(self) -> bool:
+        return self.is_behind_plan()
+
+    def sort_key(self):
+        return (self.deadline(), self.kind_order, self.volgorde)
+
+
+class Workshop(Moment):
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="workshops")
+    volgnummer = models.PositiveSmallIntegerField()
+    titel = models.CharField(max_length=200)
+    thema = models.TextField(blank=True)
+    plaats = models.CharField(max_length=200, blank=True, help_text="Locatie of 'online'.")
+    history = HistoricalRecords()
+
+    kind_order = 0
+
+    class Meta:
+        verbose_name = "workshop"
+        verbose_name_plural = "workshops"
+        ordering = ["traject", "volgnummer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["traject", "volgnummer"], name="workshops_workshop_uniek_volgnummer"
+            ),
+            models.CheckConstraint(
+                condition=Q(volgnummer__gte=1), name="workshops_workshop_volgnummer_positief"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Workshop {self.volgnummer}: {self.titel}"
+
+    def get_absolute_url(self):
+        return reverse("workshops:detail", args=[self.traject.slug, self.volgnummer])
+
+    @property
+    def kind(self) -> str:
+        return "workshop"
+
+    @property
+    def volgorde(self) -> int:
+        return self.volgnummer
+
+
+class Coachingsmoment(Moment):
+    class Vorm(models.TextChoices):
+        TER_PLAATSE = "ter_plaatse", "Ter plaatse"
+        ONLINE = "online", "Online"
+        TELEFONISCH = "telefonisch", "Telefonisch"
+
+    traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="coachingsmomenten")
+    vorm = models.CharField(max_length=20, choices=Vorm.choices, default=Vorm.TER_PLAATSE)
+    onderwerp = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    kind_order = 1
+
+    class Meta:
+        verbose_name = "coachingsmoment"
+        verbose_name_plural = "coachingsmomenten"
+        ordering = ["traject", "gepland_op"]
+
+    def __str__(self):
+        return f"Coachingsmoment: {self.onderwerp}"
+
+    @property
+    def titel(self) -> str:
+        return self.onderwerp
+
+    @property
+    def kind(self) -> str:
+        return "coachingsmoment"
+
+    @property
+    def volgorde(self) -> int:
+        return self.pk or 0
+
+
+def _upload_path(bijlage: "Bijlage", filename: str) -> str:
+    # A random name: the original name is kept in `bestandsnaam`, never trusted on disk.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"bijlagen/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix[:8]}"
+
+
+class BijlageQuerySet(models.QuerySet):
+    def publiek(self):
+        return self.filter(is_publiek=True)
+
+
+class Bijlage(models.Model):
+    """A file or image on a workshop or coaching moment."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, null=True, blank=True, related_name="bijlagen"
+    )
+    coachingsmoment = models.ForeignKey(
+        Coachingsmoment, on_delete=models.CASCADE, null=True, blank=True, related_name="bijlagen"
+    )
+    titel = models.CharField(max_length=200)
+    bestand = models.FileField(upload_to=_upload_path)
+    bestandsnaam = models.CharField(max_length=255, editable=False, blank=True)
+    mime_type = models.CharField(max_length=100, editable=False, blank=True)
+    grootte = models.PositiveBigIntegerField(editable=False, default=0)
+    is_afbeelding = models.BooleanField(editable=False, default=False)
+    is_publiek = models.BooleanField(
+        "publiek", default=False, help_text="Publieke bijlagen verschijnen bij het verslag."
+    )
+    geupload_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    aangemaakt_op = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = BijlageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bijlage"
+        verbose_name_plural = "bijlagen"
+        ordering = ["aangemaakt_op", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(workshop__isnull=False) & Q(coachingsmoment__isnull=True))
+                | (Q(workshop__isnull=True) & Q(coachingsmoment__isnull=False)),
+                name="workshops_bijlage_precies_een_moment",
+            )
+        ]
+
+    def __str__(self):
+        return self.titel
+
+    def get_absolute_url(self):
+        return reverse("workshops:bijlage", args=[self.pk])
+
+    @property
+    def moment(self):
+        return self.workshop or self.coachingsmoment
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_publiek and self.moment.is_public
