@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "besturen",
     "trajecten",
     "workshops",
+    "coach",
 ]
 
 MIDDLEWARE = [

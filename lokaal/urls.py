@@ -13,6 +13,7 @@ urlpatterns = [
     path("besturen/", include("besturen.urls")),
     path("trajecten/", include("trajecten.urls")),
     path("trajecten/", include("workshops.urls")),
+    path("coach/", include("coach.urls")),
     path("admin/", admin.site.urls),
 ]
 
