@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Case, F, Prefetch, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -93,12 +93,7 @@ class TrajectQuerySet(models.QuerySet):
     def with_progress(self):
         """Everything the progress and freshness of a trajectory are derived from."""
         return self.select_related("ronde").prefetch_related(
-            Prefetch(
-                "deelnames",
-                queryset=Deelname.objects.select_related("bestuur").order_by(
-                    "rol", "bestuur__naam"
-                ),
-            ),
+            Prefetch("deelnames", queryset=Deelname.objects.lead_first()),
             "workshops",
             "coachingsmomenten",
             Prefetch("updates", queryset=Update.objects.gepubliceerd(), to_attr="publieke_updates"),
@@ -213,10 +208,28 @@ class Traject(models.Model):
         return self.is_behind_plan()
 
     @property
-    def last_updated(self) -> datetime:
+    def last_updated(self) -> datetime | None:
+        """When something about this trajectory was last published; None if nothing yet."""
         moments = [m.gepubliceerd_op for m in self.momenten if m.is_public and m.gepubliceerd_op]
-        updates = [u.gepubliceerd_op for u in getattr(self, "publieke_updates", [])]
-        return max([self.bijgewerkt_op, *moments, *updates])
+        updates = [u.gepubliceerd_op for u in self.public_updates if u.gepubliceerd_op]
+        return max([*moments, *updates], default=None)
+
+    @property
+    def public_updates(self) -> list["Update"]:
+        if hasattr(self, "publieke_updates"):  # prefetched by with_progress()
+            return self.publieke_updates
+        return list(self.updates.gepubliceerd())
+
+    @property
+    def has_public_content(self) -> bool:
+        return self.last_updated is not None
+
+
+class DeelnameQuerySet(models.QuerySet):
+    def lead_first(self):
+        """Leads before partners, then by name, with the bestuur fetched along."""
+        lead = Case(When(rol=Deelname.Rol.TREKKER, then=0), default=1)
+        return self.select_related("bestuur").order_by(lead, "bestuur__naam")
 
 
 class Deelname(models.Model):
@@ -231,10 +244,12 @@ class Deelname(models.Model):
     rol = models.CharField(max_length=20, choices=Rol.choices, default=Rol.TREKKER)
     toelichting = models.CharField(max_length=300, blank=True)
 
+    objects = DeelnameQuerySet.as_manager()
+
     class Meta:
         verbose_name = "deelname"
         verbose_name_plural = "deelnames"
-        ordering = ["rol", "bestuur__naam"]
+        ordering = ["traject", "bestuur__naam"]
         constraints = [
             models.UniqueConstraint(fields=["traject", "bestuur"], name="trajecten_deelname_uniek")
         ]

@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'deelname',
                 'verbose_name_plural': 'deelnames',
-                'ordering': ['rol', 'bestuur__naam'],
+                'ordering': ['traject', 'bestuur__naam'],
             },
         ),
         migrations.CreateModel(
