@@ -38,7 +38,7 @@ checks: install-dev
 	DJANGO_SECRET_KEY=checks $(PY) manage.py makemigrations --check --dry-run
 
 pytest: install-dev
-	.venv/bin/pytest -n 2 -m "not browser and not slow" -q
+	.venv/bin/pytest -n 2 -m "not browser and not slow" -q $(PYTEST_ARGS)
 
 test: lint checks pytest
 

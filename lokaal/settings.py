@@ -32,6 +32,11 @@ def _bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
 
 
+def _str(name: str, default: str) -> str:
+    """A string setting; set-but-empty counts as unset, as in `.env.example`."""
+    return env.str(name, default="").strip() or default
+
+
 def _int(name: str, default: int, minimum: int = 0) -> int:
     raw = env.str(name, default="").strip()
     if raw == "":
@@ -47,7 +52,7 @@ def _int(name: str, default: int, minimum: int = 0) -> int:
 
 DEBUG = _bool("DJANGO_DEBUG", False)
 
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+SECRET_KEY = _str("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG:
         SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
@@ -61,7 +66,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 # The public address of the site, used in e-mails and feeds where no request is at hand.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = _str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("SITE_URL must start with http:// or https://.")
 
@@ -121,7 +126,7 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default, PostgreSQL (psycopg 3) when DATABASE_URL says so.
-DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASE_URL = _str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:", "pgsql:")):
     raise ImproperlyConfigured(
         "DATABASE_URL must be a sqlite:/// or postgres:// address, "
@@ -138,7 +143,7 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, otherwise the local memory of each process.
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = _str("REDIS_URL", "")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
@@ -182,7 +187,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_ROOT = Path(_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # Bootstrap and Leaflet come from their packaged copies, served as our own static files.
 STATICFILES_DIRS = [
@@ -211,7 +216,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # E-mail: printed to the console unless an SMTP server is configured (Django 6.1 mailers).
-EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_HOST = _str("EMAIL_HOST", "")
 if EMAIL_HOST:
     MAILERS = {
         "default": {
@@ -229,7 +234,7 @@ if EMAIL_HOST:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 del EMAIL_HOST
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lokaal Circulair <noreply@localhost>")
+DEFAULT_FROM_EMAIL = _str("DEFAULT_FROM_EMAIL", "Lokaal Circulair <noreply@localhost>")
 
 # Security headers. HTTPS-only settings follow DJANGO_SECURE (on by default when DEBUG is off).
 SECURE = _bool("DJANGO_SECURE", not DEBUG)
@@ -249,7 +254,7 @@ SECURE_HSTS_SECONDS = 31_536_000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 
-MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_URL = _str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -267,6 +272,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": _str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }

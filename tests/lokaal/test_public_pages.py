@@ -1,0 +1,70 @@
+"""Every public page renders for the programme, with a fixed number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+from tests.bulk import multiply_programme
+from tests.public_urls import all_public_urls
+from trajecten.models import Traject
+from workshops.models import Workshop
+
+pytestmark = pytest.mark.django_db
+
+# Queries per page. The same numbers must hold with twenty times the data.
+QUERIES = {
+    "home": 9,
+    "besturen:list": 6,
+    "besturen:detail": 10,
+    "trajecten:list": 6,
+    "trajecten:detail": 10,
+    "workshops:detail": 3,
+}
+
+
+def _sample_urls():
+    traject = Traject.objects.get(slug="pilootproject-kenniscentrum-waasland")
+    return {
+        "home": reverse("home"),
+        "besturen:list": reverse("besturen:list"),
+        "besturen:detail": reverse("besturen:detail", args=["imog"]),
+        "trajecten:list": reverse("trajecten:list") + "?soort=pilootproject",
+        "trajecten:detail": traject.get_absolute_url(),
+        "workshops:detail": traject.workshops.get(volgnummer=1).get_absolute_url(),
+    }
+
+
+def _publish_some(programme_trajecten=("strategie-halle", "pilootproject-deelfabriek-kortrijk")):
+    for slug in programme_trajecten:
+        workshop = Workshop.objects.get(traject__slug=slug, volgnummer=1)
+        factories.publish_report(workshop, "Verslag van de eerste workshop.")
+        factories.make_update(workshop.traject)
+        factories.make_coachingsmoment(workshop.traject)
+
+
+def test_every_public_page_renders(programme, client):
+    _publish_some()
+    urls = all_public_urls()
+    assert len(urls) > 60
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_count_is_fixed(name, programme, client, django_assert_num_queries):
+    _publish_some()
+    url = _sample_urls()[name]
+    with django_assert_num_queries(QUERIES[name]):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_count_holds_with_twenty_times_the_data(
+    name, programme, client, django_assert_num_queries
+):
+    _publish_some()
+    multiply_programme(20)
+    url = _sample_urls()[name]
+    with django_assert_num_queries(QUERIES[name]):
+        assert client.get(url).status_code == 200

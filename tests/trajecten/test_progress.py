@@ -1,0 +1,91 @@
+"""Progress and freshness are derived from the workshops, never typed in."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests import factories
+from trajecten.models import Traject
+from workshops.models import Workshop
+
+pytestmark = pytest.mark.django_db
+
+
+def _traject(**fields):
+    traject = factories.make_traject(besturen=[factories.make_bestuur()], **fields)
+    for n in (1, 2, 3):
+        factories.make_workshop(traject, volgnummer=n)
+    return Traject.objects.with_progress().get(pk=traject.pk)
+
+
+def _at(y, m, d):
+    return datetime(y, m, d, 14, tzinfo=UTC)
+
+
+def test_progress_counts_held_workshops_and_skips_cancelled(time_machine):
+    time_machine.move_to(_at(2022, 12, 1))
+    traject = _traject()
+    Workshop.objects.filter(traject=traject, volgnummer=1).update(status="gehouden")
+    Workshop.objects.filter(traject=traject, volgnummer=3).update(status="geannuleerd")
+    traject = Traject.objects.with_progress().get(pk=traject.pk)
+    assert (traject.workshops_held, traject.workshops_total) == (1, 2)
+    assert traject.progress_percent == 50
+
+
+def test_next_step_is_the_first_open_moment_in_time(time_machine):
+    time_machine.move_to(_at(2022, 12, 1))
+    traject = _traject()
+    Workshop.objects.filter(traject=traject, volgnummer=1).update(
+        status="gehouden", gepland_op=_at(2022, 11, 20)
+    )
+    Workshop.objects.filter(traject=traject, volgnummer=2).update(gepland_op=_at(2023, 3, 14))
+    traject = Traject.objects.with_progress().get(pk=traject.pk)
+    assert traject.next_step.volgnummer == 2
+    factories.make_coachingsmoment(traject, gepland_op=_at(2023, 1, 10))
+    traject = Traject.objects.with_progress().get(pk=traject.pk)
+    assert traject.next_step.onderwerp == "Tussentijdse coaching"
+
+
+def test_behind_plan_when_a_planned_date_passed_without_a_published_report(time_machine):
+    time_machine.move_to(_at(2023, 1, 1))
+    traject = _traject()
+    first = traject.workshops.get(volgnummer=1)
+    first.gepland_op = _at(2022, 12, 1)
+    first.status = Workshop.Status.GEHOUDEN  # held, but no report published yet
+    first.save()
+    traject = Traject.objects.with_progress().get(pk=traject.pk)
+    assert traject.is_behind_plan()
+    factories.publish_report(first, "Verslag")
+    traject = Traject.objects.with_progress().get(pk=traject.pk)
+    assert not traject.is_behind_plan()
+
+
+def test_undated_workshops_fall_due_at_the_planned_end(time_machine):
+    traject = _traject()
+    time_machine.move_to(_at(2023, 6, 1))
+    assert not Traject.objects.with_progress().get(pk=traject.pk).is_behind_plan()
+    time_machine.move_to(_at(2023, 7, 2))
+    assert Traject.objects.with_progress().get(pk=traject.pk).is_behind_plan()
+
+
+def test_stopped_trajectory_is_not_behind_plan(time_machine):
+    time_machine.move_to(_at(2024, 1, 1))
+    traject = _traject(status=Traject.Status.GESTOPT)
+    assert not traject.is_behind_plan()
+    assert traject.next_step is None
+
+
+def test_last_updated_is_the_latest_publication(time_machine):
+    time_machine.move_to(_at(2023, 2, 1))
+    traject = _traject()
+    assert traject.last_updated is None
+    factories.publish_report(traject.workshops.get(volgnummer=1), "Verslag")
+    time_machine.move_to(_at(2023, 3, 1))
+    factories.make_update(traject)
+    traject = Traject.objects.with_progress().get(pk=traject.pk)
+    assert traject.last_updated.date() == _at(2023, 3, 1).date()
+
+
+def test_open_place_has_no_participants():
+    traject = factories.make_traject(open_plaats="Nog te kiezen")
+    assert Traject.objects.with_progress().get(pk=traject.pk).is_open
