@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, Prefetch, Q, When
+from django.db.models import Case, Count, F, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -90,13 +90,40 @@ class TrajectQuerySet(models.QuerySet):
     def lopend(self):
         return self.filter(status=Traject.Status.LOPEND)
 
+    def with_current_status(self):
+        """Annotate `huidige_status`: the status shown to visitors, derived from the workshops.
+
+        A manager's 'afgerond' or 'gestopt' stands; otherwise a trajectory is planned until a
+        workshop is held, running while some are, and finished once all of them are.
+        """
+        S = Traject.Status
+        held = Count("workshops", filter=Q(workshops__status="gehouden"), distinct=True)
+        total = Count("workshops", filter=~Q(workshops__status="geannuleerd"), distinct=True)
+        return self.annotate(
+            _held=held,
+            _total=total,
+            huidige_status=Case(
+                When(status__in=[S.AFGEROND, S.GESTOPT], then=F("status")),
+                When(_held=0, then=Value(S.GEPLAND)),
+                When(_held__gte=F("_total"), then=Value(S.AFGEROND)),
+                default=Value(S.LOPEND),
+                output_field=models.CharField(),
+            ),
+        )
+
     def with_progress(self):
         """Everything the progress and freshness of a trajectory are derived from."""
-        return self.select_related("ronde").prefetch_related(
-            Prefetch("deelnames", queryset=Deelname.objects.lead_first()),
-            "workshops",
-            "coachingsmomenten",
-            Prefetch("updates", queryset=Update.objects.gepubliceerd(), to_attr="publieke_updates"),
+        return (
+            self.with_current_status()
+            .select_related("ronde")
+            .prefetch_related(
+                Prefetch("deelnames", queryset=Deelname.objects.lead_first()),
+                "workshops",
+                "coachingsmomenten",
+                Prefetch(
+                    "updates", queryset=Update.objects.gepubliceerd(), to_attr="publieke_updates"
+                ),
+            )
         )
 
 
@@ -131,7 +158,14 @@ class Traject(models.Model):
     )
     gepland_start = models.DateField("geplande start")
     gepland_einde = models.DateField("gepland einde")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEPLAND)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.GEPLAND,
+        help_text="Zet 'afgerond' of 'gestopt' om het traject af te sluiten. Anders volgt de "
+        "getoonde status uit de workshops: gepland, lopend zodra er een gehouden is, afgerond "
+        "als ze allemaal gehouden zijn.",
+    )
     prioritaire_actiedomeinen = models.ManyToManyField(
         Actiedomein, blank=True, related_name="trajecten"
     )
@@ -164,6 +198,20 @@ class Traject(models.Model):
     # Derived progress. These read the prefetched relations of `with_progress()`.
 
     @property
+    def current_status(self) -> str:
+        if not hasattr(self, "huidige_status"):
+            self.huidige_status = (
+                Traject.objects.with_current_status()
+                .values_list("huidige_status", flat=True)
+                .get(pk=self.pk)
+            )
+        return self.huidige_status
+
+    @property
+    def current_status_label(self) -> str:
+        return self.Status(self.current_status).label
+
+    @property
     def deelnemers(self):
         return [deelname.bestuur for deelname in self.deelnames.all()]
 
@@ -193,12 +241,12 @@ class Traject(models.Model):
 
     @property
     def next_step(self):
-        if self.status in {self.Status.AFGEROND, self.Status.GESTOPT}:
+        if self.current_status in {self.Status.AFGEROND, self.Status.GESTOPT}:
             return None
         return next((m for m in self.momenten if m.is_open), None)
 
     def is_behind_plan(self, now: datetime | None = None) -> bool:
-        if self.status == self.Status.GESTOPT:
+        if self.current_status == self.Status.GESTOPT:
             return False
         now = now or timezone.now()
         return any(m.is_behind_plan(now) for m in self.momenten)

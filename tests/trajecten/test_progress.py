@@ -89,3 +89,25 @@ def test_last_updated_is_the_latest_publication(time_machine):
 def test_open_place_has_no_participants():
     traject = factories.make_traject(open_plaats="Nog te kiezen")
     assert Traject.objects.with_progress().get(pk=traject.pk).is_open
+
+
+def test_status_shown_follows_the_workshops_unless_closed_by_a_manager():
+    traject = _traject()
+    assert traject.current_status == "gepland"
+    Workshop.objects.filter(traject=traject, volgnummer=1).update(status="gehouden")
+    assert Traject.objects.with_progress().get(pk=traject.pk).current_status == "lopend"
+    Workshop.objects.filter(traject=traject, volgnummer=2).update(status="gehouden")
+    Workshop.objects.filter(traject=traject, volgnummer=3).update(status="geannuleerd")
+    assert Traject.objects.with_progress().get(pk=traject.pk).current_status == "afgerond"
+    Traject.objects.filter(pk=traject.pk).update(status="gestopt")
+    assert Traject.objects.with_progress().get(pk=traject.pk).current_status == "gestopt"
+
+
+def test_status_filter_uses_the_status_shown(client):
+    running = _traject()
+    Workshop.objects.filter(traject=running, volgnummer=1).update(status="gehouden")
+    planned = _traject()
+    response = client.get("/trajecten/", {"status": "lopend"})
+    assert [t.pk for t in response.context["trajecten"]] == [running.pk]
+    response = client.get("/trajecten/", {"status": "gepland"})
+    assert [t.pk for t in response.context["trajecten"]] == [planned.pk]
