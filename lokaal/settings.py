@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "trajecten",
     "workshops",
     "coach",
+    "volgen",
 ]
 
 MIDDLEWARE = [
