@@ -84,11 +84,10 @@ def _brussels_vtimezone() -> Timezone:
     return tz
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+def _event(moment, base_url: str) -> Event:
+    def _absolute(path: str) -> str:
+        return f"{base_url}{path}"
 
-
-def _event(moment) -> Event:
     traject = moment.traject
     event = Event()
     is_workshop = moment.kind == "workshop"
@@ -129,7 +128,9 @@ def _event(moment) -> Event:
     return event
 
 
-def build_calendar(*, name: str, moments: list) -> bytes:
+def build_calendar(*, name: str, moments: list, base_url: str = "") -> bytes:
+    """The iCalendar text; links start with `base_url` (the site's address, no slash)."""
+    base_url = base_url or settings.SITE_URL
     calendar = Calendar()
     calendar.add("prodid", "-//Lokaal Circulair//Kalender van de begeleidingstrajecten//NL")
     calendar.add("version", "2.0")
@@ -142,7 +143,7 @@ def build_calendar(*, name: str, moments: list) -> bytes:
     calendar.add("x-published-ttl", "PT6H")
     calendar.add_component(_brussels_vtimezone())
     for moment in moments:
-        calendar.add_component(_event(moment))
+        calendar.add_component(_event(moment, base_url))
     return calendar.to_ical()
 
 
@@ -152,8 +153,14 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def programme_ics(request):
-    content = build_calendar(name="Lokaal Circulair", moments=calendar_moments())
+    content = build_calendar(
+        name="Lokaal Circulair", moments=calendar_moments(), base_url=_base_url(request)
+    )
     return _ics_response(content, "lokaal-circulair.ics")
 
 
@@ -162,6 +169,7 @@ def traject_ics(request, slug):
     content = build_calendar(
         name=f"Lokaal Circulair: {traject.titel}",
         moments=calendar_moments(Q(traject=traject)),
+        base_url=_base_url(request),
     )
     return _ics_response(content, f"{traject.slug}.ics")
 
