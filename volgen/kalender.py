@@ -119,11 +119,11 @@ def _event(moment, base_url: str) -> Event:
         lines.append("Dit moment werd geannuleerd.")
     if is_workshop and moment.thema:
         lines.append(f"Thema: {moment.thema}")
+    lines.append("Het einduur is een richtwaarde; het portaal houdt enkel het beginuur bij.")
     lines.append(
-        "Het einduur is een richtwaarde; het portaal houdt enkel het beginuur bij."
+        f"Meer over dit traject, de laatste stand en de volgende stap: "
+        f"{_absolute(traject.get_absolute_url())}"
     )
-    lines.append(f"Meer over dit traject, de laatste stand en de volgende stap: "
-                 f"{_absolute(traject.get_absolute_url())}")
     event.add("description", "\n\n".join(lines))
     return event
 

@@ -16,9 +16,7 @@ class Volger(models.Model):
     bevestigd_op = models.DateTimeField(
         null=True, blank=True, help_text="Wanneer het adres voor het eerst bevestigd werd."
     )
-    bevestigingsmail_op = models.DateTimeField(
-        "laatste bevestigingsmail", null=True, blank=True
-    )
+    bevestigingsmail_op = models.DateTimeField("laatste bevestigingsmail", null=True, blank=True)
     laatste_digest_op = models.DateTimeField("laatste overzicht", null=True, blank=True)
 
     class Meta:

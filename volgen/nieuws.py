@@ -234,4 +234,3 @@ def public_items(
         items.extend(build(row) for row in queryset)
     items.sort(key=lambda item: item.gepubliceerd_op, reverse=True)
     return items[:limit] if limit is not None else items
-

@@ -133,7 +133,9 @@ def _message(*, to: str, subject: str, template: str, context: dict) -> EmailMul
 # Following.
 
 
-def request_follow(*, email: str, onderwerp: Onderwerp, now: datetime | None = None) -> FollowRequest:
+def request_follow(
+    *, email: str, onderwerp: Onderwerp, now: datetime | None = None
+) -> FollowRequest:
     """Send one confirmation mail for following `onderwerp`, unless that would be a repeat.
 
     Raises MailNotSent (and records nothing) when the mail server refuses or is unreachable.
@@ -275,7 +277,9 @@ def send_due_digests(*, now: datetime | None = None) -> DigestRun:
             Prefetch(
                 "besturen",
                 queryset=Bestuur.objects.prefetch_related(
-                    Prefetch("deelnames", queryset=Deelname.objects.only("id", "bestuur", "traject"))
+                    Prefetch(
+                        "deelnames", queryset=Deelname.objects.only("id", "bestuur", "traject")
+                    )
                 ),
             ),
         )
