@@ -8,16 +8,12 @@ from trajecten.models import Traject
 from volgen import services
 from volgen.forms import VolgForm
 
-_SENT = (
-    "Bijna klaar. We stuurden een e-mail naar {email} met een link om te bevestigen dat u "
-    "{naam} wilt volgen. De link is {uren} uur geldig. Geen mail gekregen? Kijk ook bij de "
-    "ongewenste berichten."
-)
-# The same words whether or not the address already follows this: the page must not reveal who
-# follows what.
-_ALREADY = (
-    "Bijna klaar. Volgt {email} {naam} nog niet, dan krijgt het een e-mail met een "
-    "bevestigingslink. Volgt het dit al, dan verandert er niets en krijgt u geen nieuwe mail."
+# One answer whether or not the address already follows this, so the page never reveals who
+# follows what; only a new follower gets the mail.
+_ASKED = (
+    "Bijna klaar. Volgt {email} {naam} nog niet, dan krijgt het nu een e-mail met een link om "
+    "te bevestigen (die link is {uren} uur geldig; kijk ook bij de ongewenste berichten). Volgt "
+    "het dit al, dan verandert er niets en krijgt u geen nieuwe mail."
 )
 _RATE_LIMITED = (
     "Naar dit adres ging minder dan tien minuten geleden al een bevestigingsmail. Gebruik de "
@@ -43,10 +39,8 @@ def _follow(request, onderwerp, naam: str):
         uren = int(services.CONFIRM_MAX_AGE.total_seconds() // 3600)
         if result is services.FollowRequest.RATE_LIMITED:
             messages.warning(request, _RATE_LIMITED)
-        elif result is services.FollowRequest.ALREADY_FOLLOWING:
-            messages.success(request, _ALREADY.format(email=email, naam=naam))
         else:
-            messages.success(request, _SENT.format(email=email, naam=naam, uren=uren))
+            messages.success(request, _ASKED.format(email=email, naam=naam, uren=uren))
         return redirect(onderwerp.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(
