@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -153,9 +153,15 @@ def request_follow(
         ):
             return FollowRequest.RATE_LIMITED
         if volger is None:
-            volger = Volger(email=email)
-        volger.bevestigingsmail_op = now
-        volger.save()
+            try:
+                with transaction.atomic():
+                    volger = Volger.objects.create(email=email, bevestigingsmail_op=now)
+            except IntegrityError:
+                # A second request for the same new address won the race: it sends the mail.
+                return FollowRequest.RATE_LIMITED
+        else:
+            volger.bevestigingsmail_op = now
+            volger.save(update_fields=["bevestigingsmail_op"])
         link = _absolute(
             reverse("volgen:bevestigen", args=[confirm_token(email=email, onderwerp=onderwerp)])
         )
@@ -186,7 +192,8 @@ def confirm_follow(*, email: str, onderwerp: Onderwerp, now: datetime | None = N
     email = normalize_email(email)
     volger = Volger.objects.select_for_update().filter(email__iexact=email).first()
     if volger is None:
-        volger = Volger.objects.create(email=email)
+        # Addresses are stored normalized, so a plain get_or_create finds a concurrent insert.
+        volger, _ = Volger.objects.get_or_create(email=email)
     if volger.bevestigd_op is None:
         volger.bevestigd_op = now
         volger.save(update_fields=["bevestigd_op"])
