@@ -30,6 +30,7 @@ _FIELDS = [
     "verslag_html",
     "bijgewerkt_op",
     "versie",
+    "is_demo",
     "traject__id",
     "traject__slug",
     "traject__titel",
@@ -98,6 +99,8 @@ def _event(moment, base_url: str) -> Event:
     else:
         summary = f"Coachingsmoment: {moment.onderwerp} – {traject.titel}"
         url = _absolute(f"{traject.get_absolute_url()}#coachingsmoment-{moment.pk}")
+    if moment.is_demo:
+        summary = f"[demo] {summary}"
     event.add("summary", summary)
     start = moment.gepland_op.astimezone(BRUSSELS)
     event.add("dtstart", start)
@@ -115,6 +118,8 @@ def _event(moment, base_url: str) -> Event:
     if location:
         event.add("location", location)
     lines = []
+    if moment.is_demo:
+        lines.append("Demo-inhoud: illustratief, dit is geen echte afspraak.")
     if moment.is_cancelled:
         lines.append("Dit moment werd geannuleerd.")
     if is_workshop and moment.thema:

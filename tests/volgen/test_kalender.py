@@ -102,6 +102,16 @@ def test_uids_are_stable_across_edits(client, agenda):
     assert len(after) == 5  # four of this trajectory and one elsewhere; the undated one is out
 
 
+def test_demo_dates_are_labelled(client, agenda):
+    workshop = agenda["summer"]
+    workshop.is_demo = True
+    workshop.save()
+    events = _events(_calendar(client, reverse("volgen:traject_ics", args=["agenda"])))
+    event = events["[demo] Workshop 2: Zomerworkshop"]
+    assert "Demo-inhoud" in str(event["description"])
+    assert "Winterworkshop" in str(events["Workshop 1: Winterworkshop"]["summary"])
+
+
 def test_unknown_trajectory_calendar_gets_404(client, db):
     assert client.get(reverse("volgen:traject_ics", args=["bestaat-niet"])).status_code == 404
 
