@@ -319,3 +319,43 @@ def test_follow_box_and_feed_links_are_on_the_pages(client, traject):
     assert reverse("volgen:bestuur_atom", args=["volgdorp"]) in body
     body = client.get(reverse("home")).content.decode()
     assert reverse("volgen:programma_atom") in body and reverse("volgen:kalender") in body
+
+
+def test_digest_announces_a_newly_planned_workshop_with_its_date(
+    client, clock, traject, mailoutbox
+):
+    _confirmed(client, mailoutbox, "agenda@example.org")
+    clock.shift(timedelta(hours=1))
+    factories.make_workshop(
+        traject, titel="Derde stap", gepland_op=datetime(2030, 4, 2, 14, 0, tzinfo=BRUSSELS)
+    )
+    services.send_due_digests()
+    body = _digests(mailoutbox)[0].body
+    assert "Workshop 1 gepland: Derde stap" in body
+    assert "dinsdag 2 april 2030 om 14.00 uur" in body
+
+
+def test_follow_pages_have_a_fixed_query_count(
+    client, clock, traject, mailoutbox, django_assert_num_queries
+):
+    _confirmed(client, mailoutbox, "teller@example.org")
+    confirm_path = _link(mailoutbox[-1], "volgen:bevestigen")
+    unsubscribe_path = _link(mailoutbox[-1], "volgen:afmelden")
+    pages = {
+        reverse("volgen:traject", args=["volg-mij"]): 2,  # trajectory, demo notice
+        reverse("volgen:bestuur", args=["volgdorp"]): 2,
+        confirm_path: 4,  # trajectory, address, is it followed, demo notice
+        unsubscribe_path: 2,  # address, demo notice
+    }
+    for path, queries in pages.items():
+        with django_assert_num_queries(queries):
+            assert client.get(path).status_code == 200
+    for n in range(20):
+        clock.shift(timedelta(minutes=11))
+        extra = factories.make_traject(besturen=[factories.make_bestuur()])
+        _confirmed(client, mailoutbox, f"extra{n}@example.org", slug=extra.slug)
+        _confirmed(client, mailoutbox, "teller@example.org", slug=extra.slug)
+        factories.make_update(extra)
+    for path, queries in pages.items():
+        with django_assert_num_queries(queries):
+            assert client.get(path).status_code == 200
