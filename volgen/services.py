@@ -4,6 +4,7 @@ Only two things ever send mail: `request_follow` (one confirmation mail, at most
 per ten minutes) and `send_due_digests`, which only `manage.py send_digests` calls.
 """
 
+import email.policy
 import enum
 import logging
 import smtplib
@@ -110,13 +111,25 @@ def unsubscribe_url(email: str) -> str:
     return _absolute(reverse("volgen:afmelden", args=[unsubscribe_token(email=email)]))
 
 
-def _message(*, to: str, subject: str, template: str, context: dict) -> EmailMultiAlternatives:
+class FollowMail(EmailMultiAlternatives):
+    """A mail with a List-Unsubscribe header that mail programs can read.
+
+    Python folds a header longer than 78 characters, and a long URL without spaces can only be
+    folded by turning it into RFC 2047 encoded words, which no mail program accepts as a
+    List-Unsubscribe address. RFC 5322 allows lines of up to 998 characters, so allow those.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
+def _message(*, to: str, subject: str, template: str, context: dict) -> FollowMail:
     link = unsubscribe_url(to)
     context = {**context, "afmeld_url": link, "site_url": settings.SITE_URL}
     with translation.override("nl-be"):
         text = render_to_string(f"volgen/mail/{template}.txt", context)
         html = render_to_string(f"volgen/mail/{template}.html", context)
-    message = EmailMultiAlternatives(
+    message = FollowMail(
         subject=f"{SUBJECT_PREFIX}: {subject}",
         body=text,
         to=[to],
@@ -245,7 +258,7 @@ def _grouped(items: list[Nieuwsitem]) -> list[tuple[Traject, list[Nieuwsitem]]]:
     return sorted(groups.values(), key=lambda group: group[0].titel)
 
 
-def _digest_message(volger: Volger, items: list[Nieuwsitem]) -> EmailMultiAlternatives:
+def _digest_message(volger: Volger, items: list[Nieuwsitem]) -> FollowMail:
     count = len(items)
     subject = "1 nieuw bericht" if count == 1 else f"{count} nieuwe berichten"
     groups = [
