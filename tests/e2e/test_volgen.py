@@ -1,6 +1,8 @@
 """A visitor follows a trajectory by e-mail on a phone and finds the calendar."""
 
+import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -45,6 +47,24 @@ def test_follow_a_trajectory_by_email_on_a_phone(
     phone_page.screenshot(path=screenshot_dir / "volgen-traject-phone.png", full_page=True)
     assert len(mail.outbox) == 1
     assert Volger.objects.get().email == "bezoeker@example.org"
+
+    confirm_url = re.search(r"http://\S+/volgen/bevestigen/\S+/", mail.outbox[0].body).group()
+    phone_page.goto(live_server.url + urlsplit(confirm_url).path)
+    assert _serious(phone_page) == []
+    phone_page.get_by_role("button", name="Ja, ik wil dit volgen").click()
+    phone_page.wait_for_load_state()
+    assert "U volgt Circulaire strategie Halle" in phone_page.inner_text("h1")
+    assert Volger.objects.get().is_bevestigd
+
+
+def test_follow_form_with_a_bad_address_explains_the_error(programme, live_server, page):
+    page.goto(live_server.url + "/volgen/besturen/halle/")
+    page.get_by_label("Uw e-mailadres").fill("niet-geldig@")
+    page.get_by_role("button", name="Volgen").click()
+    page.wait_for_load_state()
+    assert "Dit is geen geldig e-mailadres" in page.inner_text("main")
+    assert _serious(page) == []
+    assert not Volger.objects.exists()
 
 
 def test_calendar_page_works_on_a_phone_without_findings(
