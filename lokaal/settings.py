@@ -69,6 +69,9 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = _str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("SITE_URL must start with http:// or https://.")
+# The authority in feed entry ids and calendar UIDs. Set it once and never change it, or feed
+# readers and calendars see every item as new. Default: the host of SITE_URL.
+VOLGEN_TAG_AUTHORITY = _str("VOLGEN_TAG_AUTHORITY", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,6 +92,7 @@ INSTALLED_APPS = [
     "trajecten",
     "workshops",
     "coach",
+    "volgen",
 ]
 
 MIDDLEWARE = [

@@ -12,25 +12,35 @@ from workshops.models import Bijlage, Workshop
 
 # Namespaces that are not public: their own tests walk them.
 PRIVATE_NAMESPACES = {"admin", "coach"}
-PRIVATE_NAMES = set()
+# Public, but only meaningful with a signed token for one address: tests/volgen covers them.
+TOKEN_URL_NAMES = {"volgen:bevestigen", "volgen:afmelden"}
 
 
-def _each_traject():
-    return [reverse("trajecten:detail", args=[t.slug]) for t in Traject.objects.all()]
+def _each(name, model):
+    return lambda: [reverse(name, args=[obj.slug]) for obj in model.objects.all()]
 
 
 BUILDERS = {
     "home": lambda: [reverse("home")],
     "besturen:list": lambda: [reverse("besturen:list")],
-    "besturen:detail": lambda: [
-        reverse("besturen:detail", args=[b.slug]) for b in Bestuur.objects.all()
-    ],
+    "besturen:detail": _each("besturen:detail", Bestuur),
     "trajecten:list": lambda: [reverse("trajecten:list")],
-    "trajecten:detail": _each_traject,
+    "trajecten:detail": _each("trajecten:detail", Traject),
     "workshops:detail": lambda: [
         w.get_absolute_url() for w in Workshop.objects.select_related("traject")
     ],
     "workshops:bijlage": lambda: [b.get_absolute_url() for b in Bijlage.objects.all()],
+    "volgen:programma_rss": lambda: [reverse("volgen:programma_rss")],
+    "volgen:programma_atom": lambda: [reverse("volgen:programma_atom")],
+    "volgen:bestuur_rss": _each("volgen:bestuur_rss", Bestuur),
+    "volgen:bestuur_atom": _each("volgen:bestuur_atom", Bestuur),
+    "volgen:traject_rss": _each("volgen:traject_rss", Traject),
+    "volgen:traject_atom": _each("volgen:traject_atom", Traject),
+    "volgen:kalender": lambda: [reverse("volgen:kalender")],
+    "volgen:kalender_ics": lambda: [reverse("volgen:kalender_ics")],
+    "volgen:traject_ics": _each("volgen:traject_ics", Traject),
+    "volgen:bestuur": _each("volgen:bestuur", Bestuur),
+    "volgen:traject": _each("volgen:traject", Traject),
 }
 
 
@@ -45,7 +55,7 @@ def public_url_names(resolver=None, namespace="") -> set[str]:
             names |= public_url_names(pattern, prefix)
         elif isinstance(pattern, URLPattern) and pattern.name:
             names.add(f"{namespace}{pattern.name}")
-    return names - PRIVATE_NAMES
+    return names - TOKEN_URL_NAMES
 
 
 def all_public_urls() -> list[str]:

@@ -1,0 +1,151 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+SECRET = "INTERN-KALENDER-4c4c"
+
+
+@pytest.fixture
+def agenda():
+    traject = factories.make_traject(titel="Traject Agenda", slug="agenda")
+    # 14.00 Brussels time in winter (UTC+1) and in summer (UTC+2).
+    winter = factories.make_workshop(
+        traject,
+        titel="Winterworkshop",
+        plaats="Zaal De Markt",
+        gepland_op=datetime(2030, 1, 15, 14, 0, tzinfo=BRUSSELS),
+        interne_notities=SECRET,
+    )
+    summer = factories.make_workshop(
+        traject, titel="Zomerworkshop", gepland_op=datetime(2030, 7, 2, 14, 0, tzinfo=BRUSSELS)
+    )
+    cancelled = factories.make_workshop(
+        traject,
+        titel="Geschrapte workshop",
+        gepland_op=datetime(2030, 3, 3, 10, 0, tzinfo=BRUSSELS),
+        status="geannuleerd",
+    )
+    undated = factories.make_workshop(traject, titel="Zonder datum")
+    coaching = factories.make_coachingsmoment(
+        traject,
+        onderwerp="Tussentijds gesprek",
+        gepland_op=datetime(2030, 2, 1, 9, 30, tzinfo=BRUSSELS),
+        interne_notities=SECRET,
+    )
+    other = factories.make_traject(titel="Ander", slug="ander")
+    elsewhere = factories.make_workshop(
+        other, titel="Elders", gepland_op=datetime(2030, 5, 5, 14, 0, tzinfo=BRUSSELS)
+    )
+    return locals()
+
+
+def _calendar(client, url) -> Calendar:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert SECRET.encode() not in response.content
+    return Calendar.from_ical(response.content)
+
+
+def _events(calendar: Calendar) -> dict:
+    return {str(event["summary"]).split(" – ")[0]: event for event in calendar.walk("VEVENT")}
+
+
+def test_trajectory_calendar_parses_with_brussels_times(client, agenda):
+    calendar = _calendar(client, reverse("volgen:traject_ics", args=["agenda"]))
+    events = _events(calendar)
+    assert set(events) == {
+        "Workshop 1: Winterworkshop",
+        "Workshop 2: Zomerworkshop",
+        "Workshop 3: Geschrapte workshop",
+        "Coachingsmoment: Tussentijds gesprek",
+    }
+    winter = events["Workshop 1: Winterworkshop"]
+    assert winter["dtstart"].params["TZID"] == "Europe/Brussels"
+    assert winter.decoded("dtstart") == datetime(2030, 1, 15, 14, 0, tzinfo=BRUSSELS)
+    assert winter.decoded("dtstart").utcoffset() == timedelta(hours=1)
+    summer = events["Workshop 2: Zomerworkshop"]
+    assert summer["dtstart"].params["TZID"] == "Europe/Brussels"
+    assert summer.decoded("dtstart").utcoffset() == timedelta(hours=2)
+    assert str(winter["location"]) == "Zaal De Markt"
+    assert str(winter["url"]).endswith(reverse("workshops:detail", args=["agenda", 1]))
+    assert reverse("trajecten:detail", args=["agenda"]) in str(winter["description"])
+    timezones = calendar.walk("VTIMEZONE")
+    assert [str(tz["tzid"]) for tz in timezones] == ["Europe/Brussels"]
+    assert {c.name for c in timezones[0].subcomponents} == {"STANDARD", "DAYLIGHT"}
+
+
+def test_cancelled_workshop_is_marked_cancelled(client, agenda):
+    events = _events(_calendar(client, reverse("volgen:traject_ics", args=["agenda"])))
+    assert str(events["Workshop 3: Geschrapte workshop"]["status"]) == "CANCELLED"
+    assert str(events["Workshop 1: Winterworkshop"]["status"]) == "CONFIRMED"
+
+
+def test_uids_are_stable_across_edits(client, agenda):
+    url = reverse("volgen:kalender_ics")
+    before = {str(e["uid"]) for e in _calendar(client, url).walk("VEVENT")}
+    workshop = agenda["winter"]
+    workshop.gepland_op = workshop.gepland_op + timedelta(days=1)
+    workshop.titel = "Verplaatst"
+    workshop.save()
+    after = {str(e["uid"]) for e in _calendar(client, url).walk("VEVENT")}
+    assert before == after
+    assert len(after) == 5  # four of this trajectory and one elsewhere; the undated one is out
+
+
+def test_demo_dates_are_labelled(client, agenda):
+    workshop = agenda["summer"]
+    workshop.is_demo = True
+    workshop.save()
+    events = _events(_calendar(client, reverse("volgen:traject_ics", args=["agenda"])))
+    event = events["[demo] Workshop 2: Zomerworkshop"]
+    assert "Demo-inhoud" in str(event["description"])
+    assert "Winterworkshop" in str(events["Workshop 1: Winterworkshop"]["summary"])
+
+
+def test_unknown_trajectory_calendar_gets_404(client, db):
+    assert client.get(reverse("volgen:traject_ics", args=["bestaat-niet"])).status_code == 404
+
+
+def test_calendar_page_lists_upcoming_and_past_and_explains_subscribing(client, agenda):
+    factories.make_workshop(
+        agenda["other"], titel="Voorbije workshop", gepland_op=timezone.now() - timedelta(days=40)
+    )
+    response = client.get(reverse("volgen:kalender"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    upcoming, past = body.split('id="kop-voorbij"')
+    assert "Winterworkshop" in upcoming and "Voorbije workshop" in past
+    assert "Voorbije workshop" not in upcoming
+    assert "webcal://" in body
+    assert reverse("volgen:kalender_ics") in body
+    assert reverse("volgen:traject_ics", args=["agenda"]) in body
+    assert SECRET not in body
+
+
+def test_calendar_page_and_feed_query_counts_are_fixed(client, agenda, django_assert_num_queries):
+    urls = {
+        reverse("volgen:kalender"): 4,  # moments (2), trajectories, demo notice
+        reverse("volgen:kalender_ics"): 2,
+        reverse("volgen:traject_ics", args=["agenda"]): 3,
+    }
+    for url, queries in urls.items():
+        with django_assert_num_queries(queries):
+            client.get(url)
+    for n in range(20):
+        traject = factories.make_traject()
+        for step in range(1, 4):
+            factories.make_workshop(traject, gepland_op=timezone.now() + timedelta(days=n + step))
+        factories.make_coachingsmoment(traject, gepland_op=timezone.now() - timedelta(days=n))
+    for url, queries in urls.items():
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VolgenConfig(AppConfig):
+    name = "volgen"
+    verbose_name = "Volgen: feeds, kalender en e-mail"

@@ -1,0 +1,165 @@
+"""Atom and RSS feeds of everything the public may read, for the programme, a bestuur or a
+trajectory. Each feed is one object lookup plus the four queries of `public_items`."""
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from besturen.models import Bestuur
+from trajecten.models import Traject
+from volgen.nieuws import Nieuwsitem, public_items, tag_uri
+
+FEED_LENGTH = 50
+
+
+class _ItemsFeed(Feed):
+    """What every feed shares: the items and how each field of an entry is filled."""
+
+    feed_type = Rss201rev2Feed
+    language = "nl-be"
+    author_name = "Lokaal Circulair"
+    url_name = ""
+
+    def feed_filter(self, obj) -> Q:
+        return Q()
+
+    def items(self, obj):
+        return public_items(traject_filter=self.feed_filter(obj), limit=FEED_LENGTH)
+
+    def feed_url(self, obj):
+        args = [obj.slug] if obj is not None else []
+        return reverse(f"volgen:{self.url_name}_{self.suffix}", args=args)
+
+    def feed_guid(self, obj):
+        return tag_uri(self.guid_path(obj))
+
+    def item_title(self, item: Nieuwsitem) -> str:
+        return item.titel
+
+    def item_description(self, item: Nieuwsitem) -> str:
+        return item.html
+
+    def item_link(self, item: Nieuwsitem) -> str:
+        return item.link
+
+    def item_guid(self, item: Nieuwsitem) -> str:
+        return item.guid
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Nieuwsitem):
+        return item.gepubliceerd_op
+
+    def item_updateddate(self, item: Nieuwsitem):
+        return item.bijgewerkt_op
+
+    def item_categories(self, item: Nieuwsitem):
+        return [item.traject.titel]
+
+
+class _Rss:
+    feed_type = Rss201rev2Feed
+    suffix = "rss"
+
+
+class _Atom:
+    feed_type = Atom1Feed
+    suffix = "atom"
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+
+class _ProgrammeFeed(_ItemsFeed):
+    url_name = "programma"
+
+    def get_object(self, request):
+        return None
+
+    def guid_path(self, obj):
+        return "feed/programma"
+
+    def title(self, obj):
+        return "Lokaal Circulair: nieuws uit alle trajecten"
+
+    def link(self, obj):
+        return reverse("home")
+
+    def description(self, obj):
+        return (
+            "Gepubliceerde verslagen, updates en nieuw geplande workshops van alle "
+            "begeleidingstrajecten van Lokaal Circulair."
+        )
+
+
+class _BestuurFeed(_ItemsFeed):
+    url_name = "bestuur"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Bestuur.objects.only("id", "slug", "naam"), slug=slug)
+
+    def feed_filter(self, obj) -> Q:
+        return Q(traject__deelnames__bestuur=obj)
+
+    def guid_path(self, obj):
+        return f"feed/bestuur/{obj.pk}"
+
+    def title(self, obj):
+        return f"Lokaal Circulair: {obj.naam}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return (
+            f"Gepubliceerde verslagen, updates en nieuw geplande workshops uit de trajecten "
+            f"van {obj.naam}."
+        )
+
+
+class _TrajectFeed(_ItemsFeed):
+    url_name = "traject"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Traject.objects.only("id", "slug", "titel"), slug=slug)
+
+    def feed_filter(self, obj) -> Q:
+        return Q(traject=obj)
+
+    def guid_path(self, obj):
+        return f"feed/traject/{obj.pk}"
+
+    def title(self, obj):
+        return f"Lokaal Circulair: {obj.titel}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return f"Gepubliceerde verslagen, updates en nieuw geplande workshops van {obj.titel}."
+
+
+class ProgrammeRss(_Rss, _ProgrammeFeed):
+    pass
+
+
+class ProgrammeAtom(_Atom, _ProgrammeFeed):
+    pass
+
+
+class BestuurRss(_Rss, _BestuurFeed):
+    pass
+
+
+class BestuurAtom(_Atom, _BestuurFeed):
+    pass
+
+
+class TrajectRss(_Rss, _TrajectFeed):
+    pass
+
+
+class TrajectAtom(_Atom, _TrajectFeed):
+    pass

@@ -1,0 +1,236 @@
+"""What the public can follow: published reports, published updates and newly planned workshops.
+
+Feeds and digests read the same list, so what a feed reader shows and what an e-mail says never
+disagree. Every source is one query whatever the amount of data, and `interne_notities` is never
+even loaded from the database.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
+
+from trajecten.models import Traject, Update
+from workshops.models import Coachingsmoment, Workshop
+
+VERSLAG = "verslag"
+UPDATE = "update"
+GEPLAND = "gepland"
+
+# Fields of the report models a public item may read; `interne_notities` is not among them.
+_MOMENT_FIELDS = [
+    "id",
+    "traject",
+    "gepland_op",
+    "status",
+    "verslag_html",
+    "gepubliceerd",
+    "gepubliceerd_op",
+    "is_demo",
+    "bijgewerkt_op",
+]
+_TRAJECT_FIELDS = ["traject__id", "traject__slug", "traject__titel", "traject__soort"]
+
+
+def tag_authority() -> str:
+    """The authority of the entries' tag: URIs, fixed once in settings so ids never change."""
+    configured = settings.VOLGEN_TAG_AUTHORITY
+    return configured or (urlsplit(settings.SITE_URL).hostname or "localhost")
+
+
+def tag_uri(specific: str) -> str:
+    # RFC 4151: tag:<authority>,<date>:<specific>. The date is the programme's first year.
+    return f"tag:{tag_authority()},2022:{specific}"
+
+
+@dataclass(frozen=True)
+class Nieuwsitem:
+    """One entry of a feed or a digest."""
+
+    soort: str
+    guid: str
+    titel: str
+    html: str
+    samenvatting: str
+    link: str
+    gepubliceerd_op: datetime
+    bijgewerkt_op: datetime
+    traject: Traject
+    is_demo: bool
+
+
+def local_datetime_text(moment: datetime) -> str:
+    return format_date(timezone.localtime(moment), "l j F Y \\o\\m H.i \\u\\u\\r")
+
+
+def _demo_note(is_demo: bool) -> str:
+    if not is_demo:
+        return ""
+    return "<p><strong>Demo-inhoud:</strong> illustratief, dit beschrijft geen echte workshop.</p>"
+
+
+def _prefix(is_demo: bool) -> str:
+    return "[demo] " if is_demo else ""
+
+
+def _workshop_report(workshop: Workshop) -> Nieuwsitem:
+    traject = workshop.traject
+    published = workshop.gepubliceerd_op or workshop.bijgewerkt_op
+    return Nieuwsitem(
+        soort=VERSLAG,
+        guid=tag_uri(f"workshop/{workshop.pk}/verslag"),
+        titel=f"{_prefix(workshop.is_demo)}Verslag workshop {workshop.volgnummer}: "
+        f"{workshop.titel} ({traject.titel})",
+        html=_demo_note(workshop.is_demo) + workshop.verslag_html,
+        samenvatting=f"Verslag van workshop {workshop.volgnummer}: {workshop.titel}",
+        link=reverse("workshops:detail", args=[traject.slug, workshop.volgnummer]),
+        gepubliceerd_op=published,
+        bijgewerkt_op=max(published, workshop.bijgewerkt_op),
+        traject=traject,
+        is_demo=workshop.is_demo,
+    )
+
+
+def _coaching_report(moment: Coachingsmoment) -> Nieuwsitem:
+    traject = moment.traject
+    published = moment.gepubliceerd_op or moment.bijgewerkt_op
+    return Nieuwsitem(
+        soort=VERSLAG,
+        guid=tag_uri(f"coachingsmoment/{moment.pk}/verslag"),
+        titel=f"{_prefix(moment.is_demo)}Verslag coachingsmoment: {moment.onderwerp} "
+        f"({traject.titel})",
+        html=_demo_note(moment.is_demo) + moment.verslag_html,
+        samenvatting=f"Verslag van het coachingsmoment {moment.onderwerp}",
+        link=f"{traject.get_absolute_url()}#coachingsmoment-{moment.pk}",
+        gepubliceerd_op=published,
+        bijgewerkt_op=max(published, moment.bijgewerkt_op),
+        traject=traject,
+        is_demo=moment.is_demo,
+    )
+
+
+def _update(update: Update) -> Nieuwsitem:
+    traject = update.traject
+    published = update.gepubliceerd_op or update.bijgewerkt_op
+    return Nieuwsitem(
+        soort=UPDATE,
+        guid=tag_uri(f"update/{update.pk}"),
+        titel=f"{_prefix(update.is_demo)}{update.titel} ({traject.titel})",
+        html=_demo_note(update.is_demo) + update.tekst_html,
+        samenvatting=update.titel,
+        link=f"{traject.get_absolute_url()}#update-{update.pk}",
+        gepubliceerd_op=published,
+        bijgewerkt_op=max(published, update.bijgewerkt_op),
+        traject=traject,
+        is_demo=update.is_demo,
+    )
+
+
+def _planned_workshop(workshop: Workshop) -> Nieuwsitem:
+    traject = workshop.traject
+    when = local_datetime_text(workshop.gepland_op)
+    cancelled = workshop.status == Workshop.Status.GEANNULEERD
+    verb = "geannuleerd" if cancelled else "gepland"
+    place = format_html(", in {}", workshop.plaats) if workshop.plaats else ""
+    html = format_html(
+        "<p>Workshop {} van het traject {} {} op {}{}.</p>",
+        workshop.volgnummer,
+        traject.titel,
+        "werd geannuleerd; hij stond gepland" if cancelled else "staat gepland",
+        when,
+        place,
+    )
+    if workshop.thema:
+        html += format_html("<p>Thema: {}</p>", workshop.thema)
+    return Nieuwsitem(
+        soort=GEPLAND,
+        guid=tag_uri(f"workshop/{workshop.pk}/gepland"),
+        titel=f"Workshop {workshop.volgnummer} {verb}: {workshop.titel} ({traject.titel})",
+        html=html,
+        samenvatting=f"Workshop {workshop.volgnummer} {verb} op {when}",
+        link=reverse("workshops:detail", args=[traject.slug, workshop.volgnummer]),
+        gepubliceerd_op=workshop.aangekondigd_op,
+        bijgewerkt_op=max(workshop.aangekondigd_op, workshop.bijgewerkt_op),
+        traject=traject,
+        is_demo=False,
+    )
+
+
+def _published_moments(model, traject_filter: Q) -> QuerySet:
+    own_fields = ["volgnummer", "titel"] if model is Workshop else ["onderwerp"]
+    return (
+        model.objects.gepubliceerd()
+        .exclude(verslag_html="")
+        .filter(traject_filter)
+        .select_related("traject")
+        .only(*_MOMENT_FIELDS, *_TRAJECT_FIELDS, *own_fields)
+        .annotate(tijdstip=Coalesce("gepubliceerd_op", "bijgewerkt_op"))
+    )
+
+
+def planned_workshops() -> QuerySet:
+    """Workshops announced with a date before they took place, with when that happened.
+
+    The announcement time is the first saved version that carried a date (from the change
+    history), so editing the workshop later never makes it "new" again. A workshop entered
+    only after its date (a report logged afterwards) was never announced and is left out.
+    """
+    first_dated = (
+        Workshop.history.filter(id=OuterRef("pk"), gepland_op__isnull=False)
+        .order_by("history_date")
+        .values("history_date")[:1]
+    )
+    return (
+        Workshop.objects.filter(gepland_op__isnull=False)
+        .select_related("traject")
+        .only(*_MOMENT_FIELDS, *_TRAJECT_FIELDS, "volgnummer", "titel", "thema", "plaats")
+        .annotate(aangekondigd_op=Coalesce(Subquery(first_dated), F("bijgewerkt_op")))
+        .filter(aangekondigd_op__lt=F("gepland_op"))
+    )
+
+
+def public_items(
+    *,
+    traject_filter: Q | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = 50,
+) -> list[Nieuwsitem]:
+    """The newest public items, newest first: four queries, whatever the amount of data.
+
+    `traject_filter` is a Q on the item's `traject` (for example `Q(traject__slug=...)`);
+    `since`/`until` bound the publication time (since exclusive, until inclusive).
+    """
+    traject_filter = traject_filter or Q()
+    sources = [
+        (_published_moments(Workshop, traject_filter), "tijdstip", _workshop_report),
+        (_published_moments(Coachingsmoment, traject_filter), "tijdstip", _coaching_report),
+        (
+            Update.objects.gepubliceerd()
+            .filter(traject_filter)
+            .select_related("traject")
+            .annotate(tijdstip=Coalesce("gepubliceerd_op", "bijgewerkt_op")),
+            "tijdstip",
+            _update,
+        ),
+        (planned_workshops().filter(traject_filter), "aangekondigd_op", _planned_workshop),
+    ]
+    items = []
+    for queryset, time_field, build in sources:
+        if since is not None:
+            queryset = queryset.filter(**{f"{time_field}__gt": since})
+        if until is not None:
+            queryset = queryset.filter(**{f"{time_field}__lte": until})
+        queryset = queryset.order_by(f"-{time_field}", "-pk")
+        if limit is not None:
+            queryset = queryset[:limit]
+        items.extend(build(row) for row in queryset)
+    items.sort(key=lambda item: item.gepubliceerd_op, reverse=True)
+    return items[:limit] if limit is not None else items
