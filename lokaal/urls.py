@@ -14,6 +14,7 @@ urlpatterns = [
     path("trajecten/", include("trajecten.urls")),
     path("trajecten/", include("workshops.urls")),
     path("coach/", include("coach.urls")),
+    path("account/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
 
