@@ -5,11 +5,10 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.db.models import Prefetch, Q
 from django.forms import BaseForm
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from coach import forms
 from coach import services as coach_services
@@ -75,6 +74,17 @@ def _moment_url(name: str, moment) -> str:
     )
 
 
+def _data(request):
+    """The submitted data of a POST (even an empty one), or None to show an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _posted(request) -> tuple:
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
 def _traject_url(traject: Traject) -> str:
     return reverse("coach:traject", args=[traject.slug])
 
@@ -94,6 +104,7 @@ def _form_kwargs(form: BaseForm) -> dict:
 
 
 @coach_required
+@require_safe
 def dashboard(request):
     trajecten = list(
         trajecten_for(request.user, Traject.objects.with_progress()).prefetch_related(
@@ -129,6 +140,7 @@ def dashboard(request):
 
 
 @coach_required
+@require_safe
 def traject_detail(request, slug):
     traject = traject_for_coach(
         request,
@@ -152,7 +164,7 @@ def moment_create(request, slug, soort):
         instance.volgnummer = (
             max(traject.workshops.values_list("volgnummer", flat=True), default=0) + 1
         )
-    form = kind.create_form(request.POST or None, instance=instance, traject=traject)
+    form = kind.create_form(_data(request), instance=instance, traject=traject)
     if request.method == "POST" and form.is_valid():
         moment = services.moment_create(moment=form.instance, by=request.user)
         messages.success(request, f"{moment} is ingepland.")
@@ -168,7 +180,7 @@ def moment_create(request, slug, soort):
 @coach_required
 def moment_plan(request, slug, soort, **ids):
     traject, moment, kind = _moment(request, slug, soort, ids)
-    form = kind.edit_form(request.POST or None, instance=moment, traject=traject)
+    form = kind.edit_form(_data(request), instance=moment, traject=traject)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,7 +210,7 @@ def moment_plan(request, slug, soort, **ids):
 @coach_required
 def moment_verslag(request, slug, soort, **ids):
     traject, moment, kind = _moment(request, slug, soort, ids)
-    form = kind.verslag_form(request.POST or None, request.FILES or None, instance=moment)
+    form = kind.verslag_form(*_posted(request), instance=moment)
     conflict = None
     if request.method == "POST" and form.is_valid():
         attachment = None
@@ -257,8 +269,8 @@ def moment_verslag(request, slug, soort, **ids):
     )
 
 
-@require_POST
 @coach_required
+@require_POST
 def moment_publish(request, slug, soort, **ids):
     _traject, moment, _kind = _moment(request, slug, soort, ids)
     form = forms.PublishForm(request.POST)
@@ -282,8 +294,8 @@ def moment_publish(request, slug, soort, **ids):
     return redirect(_moment_url("verslag", moment))
 
 
-@require_POST
 @coach_required
+@require_POST
 def moment_unpublish(request, slug, soort, **ids):
     _traject, moment, _kind = _moment(request, slug, soort, ids)
     services.moment_unpublish(moment=moment, by=request.user)
@@ -324,6 +336,7 @@ def moment_delete(request, slug, soort, **ids):
 
 
 @coach_required
+@require_safe
 def moment_history(request, slug, soort, **ids):
     traject, moment, kind = _moment(request, slug, soort, ids)
     records = list(
@@ -369,9 +382,8 @@ def _bijlage(request, slug: str, bijlage_pk: int):
 
 
 @coach_required
+@require_safe
 def bijlage_download(request, slug, bijlage_pk):
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
     _traject, bijlage = _bijlage(request, slug, bijlage_pk)
     return serve_bijlage(bijlage)
 
@@ -379,7 +391,7 @@ def bijlage_download(request, slug, bijlage_pk):
 @coach_required
 def bijlage_edit(request, slug, bijlage_pk):
     traject, bijlage = _bijlage(request, slug, bijlage_pk)
-    form = forms.BijlageForm(request.POST or None, instance=bijlage)
+    form = forms.BijlageForm(_data(request), instance=bijlage)
     if request.method == "POST" and form.is_valid():
         bijlage = form.save(commit=False)
         bijlage._history_user = request.user
@@ -425,7 +437,7 @@ def _update(request, slug: str, update_pk: int):
 
 
 def _update_form(request, traject: Traject, update: Update):
-    form = forms.UpdateForm(request.POST or None, instance=update)
+    form = forms.UpdateForm(_data(request), instance=update)
     if request.method == "POST" and form.is_valid():
         update = coach_services.update_save(
             update=form.instance, publish=form.cleaned_data["publiceren"], by=request.user
