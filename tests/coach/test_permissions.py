@@ -1,4 +1,4 @@
-"""Every coach URL × {anonymous, coach of this trajectory, coach of another, manager} × GET/POST.
+"""Every coach URL x {anonymous, coach of this trajectory, coach of another, manager} x GET/POST.
 
 The URLs are read from `coach.urls.urlpatterns`, so a new coach URL without an entry in
 `EXPECTED` fails `test_every_coach_url_has_expectations` and its own matrix cases.
