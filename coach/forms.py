@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.utils import timezone
 
 from trajecten.models import Update
@@ -29,6 +30,13 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
+
+
+def _limit(field: forms.CharField, length: int) -> None:
+    """A maximum length for a text field whose model column has none."""
+    field.max_length = length
+    field.validators.append(MaxLengthValidator(length))
+    field.widget.attrs["maxlength"] = str(length)
 
 
 def _in_range(value: date | None) -> None:
@@ -111,10 +119,7 @@ class WorkshopForm(_ScheduleMixin):
         self.fields["volgnummer"].min_value = 1
         self.fields["volgnummer"].max_value = 20
         self.fields["volgnummer"].widget.attrs.update(min=1, max=20)
-        self.fields["volgnummer"].validators.append(
-            forms.IntegerField(min_value=1, max_value=20).validators[0]
-        )
-        self.fields["thema"].max_length = 4000
+        _limit(self.fields["thema"], 4000)
         self.fields["thema"].widget.attrs["rows"] = 4
 
     def clean_volgnummer(self):
@@ -220,15 +225,12 @@ class VerslagForm(VersionMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, limit in self.LIMITS.items():
-            self.fields[name].max_length = limit
-            self.fields[name].validators.append(forms.CharField(max_length=limit).validators[0])
+            _limit(self.fields[name], limit)
         self.fields["verslag"].widget.attrs["rows"] = 10
         for name in ("aanwezigen", "beslissingen", "volgende_stappen", "interne_notities"):
             self.fields[name].widget.attrs["rows"] = 3
         self.fields["aantal_aanwezigen"].max_value = 1000
-        self.fields["aantal_aanwezigen"].validators.append(
-            forms.IntegerField(max_value=1000).validators[0]
-        )
+        self.fields["aantal_aanwezigen"].validators.append(MaxValueValidator(1000))
         self.fields["aantal_aanwezigen"].widget.attrs.update(min=0, max=1000)
         if not self.is_bound:
             self.initial["versie"] = self.instance.versie
@@ -315,8 +317,7 @@ class UpdateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tekst"].max_length = 10000
-        self.fields["tekst"].validators.append(forms.CharField(max_length=10000).validators[0])
+        _limit(self.fields["tekst"], 10000)
         self.fields["tekst"].widget.attrs["rows"] = 6
         if not self.is_bound:
             self.initial["publiceren"] = self.instance.gepubliceerd
