@@ -62,6 +62,7 @@ DASHBOARD_QUERIES = 13
 
 @pytest.mark.parametrize("scale", [1, 20])
 def test_dashboard_query_count_is_fixed(client, world, django_assert_num_queries, scale):
+    fill(world.traject)
     for i in range(scale):
         traject = factories.make_traject(titel=f"Extra {i}")
         traject.coaches.add(world.coach)
