@@ -1,0 +1,113 @@
+"""A coach logs in, logs a workshop outcome with a photo, publishes it; the public sees it."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from tests import factories
+from workshops.models import Bijlage
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "coach-wachtwoord-1"
+
+
+def photo_bytes() -> bytes:
+    image = Image.new("RGB", (480, 320), (246, 243, 234))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 440, 280), outline=(31, 111, 67), width=8)
+    draw.ellipse((180, 100, 300, 220), fill=(31, 111, 67))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def trajectory(db):
+    bestuur = factories.make_bestuur(naam="Stad Voorbeeld", korte_naam="Voorbeeld")
+    traject = factories.make_traject(besturen=[bestuur], titel="Circulaire strategie Voorbeeld")
+    now = timezone.now()
+    factories.make_workshop(
+        traject, volgnummer=1, titel="Prioriteiten", gepland_op=now - timedelta(days=6)
+    )
+    factories.make_workshop(
+        traject, volgnummer=2, titel="Initiatieven in kaart", gepland_op=now + timedelta(days=30)
+    )
+    factories.make_coachingsmoment(
+        traject, onderwerp="Tussentijds overleg", gepland_op=now + timedelta(days=12)
+    )
+    coach = factories.make_coach("coach", traject)
+    coach.first_name, coach.last_name = "Coach", "Test"
+    coach.save()
+    return traject
+
+
+def log_in(page, live_server):
+    page.goto(live_server.url + "/coach/")
+    assert "/account/login/" in page.url
+    page.fill("input[name=username]", "coach")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(live_server.url + "/coach/")
+
+
+def overflow(page) -> int:
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def test_coach_logs_and_publishes_a_workshop_with_a_photo(
+    trajectory, live_server, page, screenshot_dir
+):
+    log_in(page, live_server)
+    assert "Achter op planning" in page.inner_text("main")
+    page.screenshot(path=screenshot_dir / "coach-dashboard-desktop.png", full_page=True)
+
+    page.get_by_role("link", name=trajectory.titel).click()
+    page.get_by_role("link", name="Verslag", exact=True).first.click()
+    page.select_option("select[name=status]", "gehouden")
+    page.fill("textarea[name=verslag]", "## Wat we deden\n\nWe kozen **bouw** als eerste domein.")
+    page.fill("textarea[name=interne_notities]", "Enkel voor ons: budget nog onzeker.")
+    page.fill("input[name=aantal_aanwezigen]", "11")
+    page.set_input_files(
+        "input[name=bestand]",
+        files=[{"name": "flip-over.png", "mimeType": "image/png", "buffer": photo_bytes()}],
+    )
+    page.fill("input[name=bijlage_titel]", "Foto van de flip-over")
+    page.check("input[name=bijlage_publiek]")
+    page.screenshot(path=screenshot_dir / "coach-verslag-desktop.png", full_page=True)
+    page.click("main form.coach-form button[type=submit]")
+    assert "opgeslagen als klad" in page.inner_text("body")
+
+    page.get_by_role("button", name="Publiceren").click()
+    assert "is gepubliceerd" in page.inner_text("body")
+
+    bijlage = Bijlage.objects.get()
+    public = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
+    visitor = public.new_page()
+    visitor.goto(live_server.url + trajectory.get_absolute_url())
+    text = visitor.inner_text("main")
+    assert "We kozen bouw als eerste domein." in text
+    assert "budget nog onzeker" not in visitor.content()
+    image = visitor.locator(f'img[src="{bijlage.get_absolute_url()}"]')
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 480
+    visitor.screenshot(path=screenshot_dir / "coach-publiek-traject-desktop.png", full_page=True)
+    public.close()
+
+
+def test_coach_pages_fit_a_phone(trajectory, live_server, phone_page, screenshot_dir):
+    log_in(phone_page, live_server)
+    phone_page.screenshot(path=screenshot_dir / "coach-dashboard-phone.png", full_page=True)
+    assert overflow(phone_page) <= 0
+    workshop = trajectory.workshops.get(volgnummer=1)
+    phone_page.goto(
+        f"{live_server.url}/coach/trajecten/{trajectory.slug}/workshops/{workshop.pk}/verslag/"
+    )
+    phone_page.fill("textarea[name=verslag]", "Een kort verslag.")
+    phone_page.screenshot(path=screenshot_dir / "coach-verslag-phone.png", full_page=True)
+    assert overflow(phone_page) <= 0
