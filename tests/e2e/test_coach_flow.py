@@ -111,3 +111,38 @@ def test_coach_pages_fit_a_phone(trajectory, live_server, phone_page, screenshot
     phone_page.fill("textarea[name=verslag]", "Een kort verslag.")
     phone_page.screenshot(path=screenshot_dir / "coach-verslag-phone.png", full_page=True)
     assert overflow(phone_page) <= 0
+
+
+def serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.response["testEngine"]["name"] == "axe-core"  # the check really ran
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}x)"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_coach_pages_pass_the_accessibility_check(trajectory, live_server, page):
+    workshop = trajectory.workshops.get(volgnummer=1)
+    base = f"{live_server.url}/coach/trajecten/{trajectory.slug}"
+    page.goto(live_server.url + "/account/login/")
+    found = {"login": serious_violations(page)}
+    log_in(page, live_server)
+    for name, url in {
+        "dashboard": live_server.url + "/coach/",
+        "traject": f"{base}/",
+        "verslag": f"{base}/workshops/{workshop.pk}/verslag/",
+        "planning": f"{base}/workshops/{workshop.pk}/",
+        "nieuwe workshop": f"{base}/workshops/nieuw/",
+        "coachingsmoment": f"{base}/coachingsmomenten/nieuw/",
+        "update": f"{base}/updates/nieuw/",
+        "geschiedenis": f"{base}/workshops/{workshop.pk}/geschiedenis/",
+        "verwijderen": f"{base}/workshops/{workshop.pk}/verwijderen/",
+        "wachtwoord": live_server.url + "/account/password_change/",
+    }.items():
+        page.goto(url)
+        found[name] = serious_violations(page)
+    assert not any(found.values()), found
