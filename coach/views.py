@@ -1,5 +1,6 @@
 """The coach workspace: plan, log and publish. Every object is fetched through `coach.access`."""
 
+import copy
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -65,6 +66,11 @@ def _moment(request, slug: str, soort: str, ids: dict):
     )
     moment.traject = traject
     return traject, moment, kind
+
+
+def _saved(moment):
+    """A copy of the moment as stored, for the page around a form that changes `moment`."""
+    return copy.copy(moment)
 
 
 def _moment_url(name: str, moment) -> str:
@@ -180,6 +186,7 @@ def moment_create(request, slug, soort):
 @coach_required
 def moment_plan(request, slug, soort, **ids):
     traject, moment, kind = _moment(request, slug, soort, ids)
+    saved = _saved(moment)
     form = kind.edit_form(_data(request), instance=moment, traject=traject)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -199,7 +206,7 @@ def moment_plan(request, slug, soort, **ids):
     return render(
         request,
         "coach/moment_form.html",
-        {"form": form, "traject": traject, "kind": kind, "moment": moment, "conflict": conflict},
+        {"form": form, "traject": traject, "kind": kind, "moment": saved, "conflict": conflict},
         status=409 if conflict else (400 if form.is_bound else 200),
     )
 
@@ -210,6 +217,7 @@ def moment_plan(request, slug, soort, **ids):
 @coach_required
 def moment_verslag(request, slug, soort, **ids):
     traject, moment, kind = _moment(request, slug, soort, ids)
+    saved = _saved(moment)
     form = kind.verslag_form(*_posted(request), instance=moment)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -232,6 +240,8 @@ def moment_verslag(request, slug, soort, **ids):
         except services.StaleEdit as stale:
             conflict = stale
             form = _conflict_form(form, stale)
+            saved = _saved(stale.current)
+            saved.traject = traject
         else:
             if moment.gepubliceerd:
                 messages.success(
@@ -260,10 +270,9 @@ def moment_verslag(request, slug, soort, **ids):
             "form": form,
             "traject": traject,
             "kind": kind,
-            "moment": moment,
+            "moment": saved,
             "conflict": conflict,
-            "publish_form": forms.PublishForm(initial={"versie": moment.versie}),
-            "max_upload_mb": form.fields["bestand"].help_text,
+            "publish_form": forms.PublishForm(initial={"versie": saved.versie}),
         },
         status=409 if conflict else (400 if form.is_bound else 200),
     )
