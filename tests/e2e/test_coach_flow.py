@@ -146,3 +146,50 @@ def test_coach_pages_pass_the_accessibility_check(trajectory, live_server, page)
         page.goto(url)
         found[name] = serious_violations(page)
     assert not any(found.values()), found
+
+
+def test_second_coach_sees_what_changed_and_keeps_their_text(
+    trajectory, live_server, browser, screenshot_dir, django_user_model
+):
+    colleague = factories.make_coach("collega", trajectory)
+    colleague.set_password(PASSWORD)
+    colleague.save()
+    workshop = trajectory.workshops.get(volgnummer=1)
+    url = f"{live_server.url}/coach/trajecten/{trajectory.slug}/workshops/{workshop.pk}/verslag/"
+    pages = []
+    for username in ("coach", "collega"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(live_server.url + "/account/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("main button[type=submit]")
+        page.goto(url)
+        pages.append(page)
+    first, second = pages
+    first.fill("textarea[name=verslag]", "Tekst van de eerste coach.")
+    first.click("main form.coach-form button[type=submit]")
+    second.fill("textarea[name=verslag]", "Tekst van de tweede coach.")
+    second.click("main form.coach-form button[type=submit]")
+    text = second.inner_text("main")
+    assert "Niet opgeslagen" in text and "Tekst van de eerste coach." in text
+    assert second.input_value("textarea[name=verslag]") == "Tekst van de tweede coach."
+    second.screenshot(path=screenshot_dir / "coach-conflict-desktop.png", full_page=True)
+
+    second.goto(url.replace("/verslag/", "/geschiedenis/"))
+    assert "Gewijzigd" in second.inner_text("main")
+    second.screenshot(path=screenshot_dir / "coach-geschiedenis-desktop.png", full_page=True)
+    for page in pages:
+        page.context.close()
+
+
+def test_lockout_page_after_repeated_wrong_passwords(
+    trajectory, live_server, phone_page, screenshot_dir, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        phone_page.goto(live_server.url + "/account/login/")
+        phone_page.fill("input[name=username]", "coach")
+        phone_page.fill("input[name=password]", "verkeerd")
+        phone_page.click("main button[type=submit]")
+    assert "tijdelijk geblokkeerd" in phone_page.inner_text("main")
+    phone_page.screenshot(path=screenshot_dir / "account-geblokkeerd-phone.png", full_page=True)
