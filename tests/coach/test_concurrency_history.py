@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.coach.helpers import moment_url, snapshot, verslag_data
+from workshops.models import Workshop
 
 
 def test_stale_save_is_refused_with_a_diff_and_keeps_the_input(world):
@@ -94,3 +95,36 @@ def test_history_lists_attachment_changes_including_deleted_ones(coach_client, w
     response = coach_client.get(moment_url("history", world.workshop))
     assert [r.history_type for r in response.context["bijlage_records"]] == ["-", "+"]
     assert "verwijderd" in response.text
+
+
+def test_manager_restores_a_deleted_report_in_admin(coach_client, client, world):
+    workshop = world.workshop
+    coach_client.post(moment_url("verslag", workshop), verslag_data(workshop, verslag="Bewaard"))
+    coach_client.post(moment_url("delete", workshop))
+    record = Workshop.history.filter(id=workshop.pk, history_type="-").get()
+    client.force_login(world.manager)
+    history = client.get(reverse("admin:workshops_workshop_history", args=[workshop.pk]))
+    assert history.status_code == 200
+    url = reverse("admin:workshops_workshop_simple_history", args=[workshop.pk, record.history_id])
+    form = client.get(url)
+    assert form.status_code == 200
+    data = {
+        "traject": world.traject.pk,
+        "volgnummer": 1,
+        "titel": record.titel,
+        "thema": record.thema,
+        "plaats": "",
+        "status": record.status,
+        "verslag": record.verslag,
+        "aanwezigen": "",
+        "beslissingen": "",
+        "volgende_stappen": "",
+        "interne_notities": "",
+        "bijlagen-TOTAL_FORMS": 0,
+        "bijlagen-INITIAL_FORMS": 0,
+        "gepland_op_0": "",
+        "gepland_op_1": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Workshop.objects.get(pk=workshop.pk).verslag == "Bewaard"
