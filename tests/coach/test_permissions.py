@@ -10,6 +10,7 @@ URLs with the same parameter names share those fixtures. Modules named
 dicts of the same shape; they are merged in here.
 """
 
+import functools
 import importlib
 import pkgutil
 
@@ -84,15 +85,25 @@ KWARGS = {
 }
 
 
-def _merge_results_tables():
+@functools.cache
+def tables() -> tuple[dict, dict]:
+    """EXPECTED and KWARGS with the entries of the results tests merged in.
+
+    Merged when first needed (not at import), so whichever test module pytest imports first,
+    every table is complete.
+    """
+    expected, kwargs = dict(EXPECTED), dict(KWARGS)
     for info in pkgutil.iter_modules(tests.coach.__path__):
         if info.name.startswith("test_resultaten"):
             module = importlib.import_module(f"tests.coach.{info.name}")
-            EXPECTED.update(getattr(module, "MATRIX_EXPECTED", {}))
-            KWARGS.update(getattr(module, "MATRIX_KWARGS", {}))
+            expected.update(getattr(module, "MATRIX_EXPECTED", {}))
+            kwargs.update(getattr(module, "MATRIX_KWARGS", {}))
+    return expected, kwargs
 
 
-_merge_results_tables()
+def url_for(name: str, params: list[str], world) -> str:
+    kwargs = tables()[1]
+    return reverse(f"coach:{name}", kwargs={p: kwargs[p](world) for p in params})
 
 
 def coach_patterns(patterns=None, prefix=""):
@@ -116,14 +127,15 @@ CASES = [
 
 
 def test_every_coach_url_has_expectations():
+    expected, kwargs = tables()
     names = [name for name, _ in PATTERNS]
     assert None not in names, "every coach URL needs a name"
-    missing = sorted(set(names) - set(EXPECTED))
+    missing = sorted(set(names) - set(expected))
     assert not missing, f"add these coach URLs to EXPECTED in {__file__}: {missing}"
-    stale = sorted(set(EXPECTED) - set(names))
+    stale = sorted(set(expected) - set(names))
     assert not stale, f"EXPECTED names URLs that no longer exist: {stale}"
     params = {param for _, ps in PATTERNS for param in ps}
-    assert params <= set(KWARGS), f"add fixtures to KWARGS for: {sorted(params - set(KWARGS))}"
+    assert params <= set(kwargs), f"add fixtures to KWARGS for: {sorted(params - set(kwargs))}"
 
 
 def test_matrix_size_is_what_the_report_says():
@@ -133,9 +145,10 @@ def test_matrix_size_is_what_the_report_says():
 
 @pytest.mark.parametrize(("name", "params", "method", "role"), CASES)
 def test_permission_matrix(client, world, name, params, method, role):
-    assert name in EXPECTED, f"add {name!r} to EXPECTED in tests/coach/test_permissions.py"
-    expected = EXPECTED[name][method][role]
-    url = reverse(f"coach:{name}", kwargs={p: KWARGS[p](world) for p in params})
+    table = tables()[0]
+    assert name in table, f"add {name!r} to EXPECTED in tests/coach/test_permissions.py"
+    expected = table[name][method][role]
+    url = url_for(name, params, world)
     user = world.user(role)
     if user is not None:
         client.force_login(user)
