@@ -68,6 +68,7 @@ def test_coach_logs_and_publishes_a_workshop_with_a_photo(
     page.screenshot(path=screenshot_dir / "coach-dashboard-desktop.png", full_page=True)
 
     page.get_by_role("link", name=trajectory.titel).click()
+    page.screenshot(path=screenshot_dir / "coach-traject-desktop.png", full_page=True)
     page.get_by_role("link", name="Verslag", exact=True).first.click()
     page.select_option("select[name=status]", "gehouden")
     page.fill("textarea[name=verslag]", "## Wat we deden\n\nWe kozen **bouw** als eerste domein.")
@@ -105,6 +106,14 @@ def test_coach_pages_fit_a_phone(trajectory, live_server, phone_page, screenshot
     phone_page.screenshot(path=screenshot_dir / "coach-dashboard-phone.png", full_page=True)
     assert overflow(phone_page) <= 0
     workshop = trajectory.workshops.get(volgnummer=1)
+    phone_page.goto(
+        f"{live_server.url}/coach/trajecten/{trajectory.slug}/workshops/{workshop.pk}/verslag/"
+    )
+    phone_page.fill("textarea[name=verslag]", "Een kort verslag.")
+    assert overflow(phone_page) <= 0
+    phone_page.goto(f"{live_server.url}/coach/trajecten/{trajectory.slug}/workshops/nieuw/")
+    phone_page.screenshot(path=screenshot_dir / "coach-planning-phone.png", full_page=True)
+    assert overflow(phone_page) <= 0
     phone_page.goto(
         f"{live_server.url}/coach/trajecten/{trajectory.slug}/workshops/{workshop.pk}/verslag/"
     )
