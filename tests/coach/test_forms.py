@@ -146,10 +146,10 @@ def test_planning_a_coaching_moment(coach_client, world):
     assert response.status_code == 302
     moment = Coachingsmoment.objects.get(onderwerp="Businessplan nalezen")
     assert moment.vorm == "online"
-    assert "Businessplan nalezen" in factories_public_page(coach_client, world)
+    assert "Businessplan nalezen" in public_page(coach_client, world)
 
 
-def factories_public_page(client, world) -> str:
+def public_page(client, world) -> str:
     return client.get(world.traject.get_absolute_url()).text
 
 
