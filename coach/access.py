@@ -29,13 +29,17 @@ def coach_required(view):
     return wrapper
 
 
-def trajecten_for(user) -> QuerySet[Traject]:
+def trajecten_for(user, queryset: QuerySet[Traject] | None = None) -> QuerySet[Traject]:
     """Managers (staff) see every trajectory; a coach only those assigned to them."""
+    queryset = Traject.objects.all() if queryset is None else queryset
     if user.is_staff:
-        return Traject.objects.all()
-    return Traject.objects.filter(coaches=user)
+        return queryset
+    return queryset.filter(coaches=user)
 
 
-def traject_for_coach(request, slug: str) -> Traject:
-    """The trajectory, or 404 for anyone who may not work on it."""
-    return get_object_or_404(trajecten_for(request.user), slug=slug)
+def traject_for_coach(request, slug: str, queryset: QuerySet[Traject] | None = None) -> Traject:
+    """The trajectory, or 404 for anyone who may not work on it.
+
+    `queryset` may add prefetching; the permission filter is applied on top of it.
+    """
+    return get_object_or_404(trajecten_for(request.user, queryset), slug=slug)

@@ -172,7 +172,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "coach:dashboard"
 LOGOUT_REDIRECT_URL = "/"
 
 # Failed logins: lock the account-and-address pair for a while after repeated failures.
@@ -182,6 +182,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = _bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
 
 LANGUAGE_CODE = "nl-be"
 TIME_ZONE = "Europe/Brussels"
@@ -211,7 +213,8 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
 
-# Uploads: a documented hard limit per file (see README).
+# Uploads: a hard limit per attachment in megabytes (MAX_UPLOAD_MB, default 10). A larger file
+# is refused with a message in the form; the content is checked too (workshops/uploads.py).
 MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

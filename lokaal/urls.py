@@ -15,6 +15,7 @@ urlpatterns = [
     path("trajecten/", include("workshops.urls")),
     path("coach/", include("coach.urls")),
     path("", include("volgen.urls")),
+    path("account/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
 

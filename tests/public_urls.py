@@ -13,7 +13,9 @@ from workshops.models import Bijlage, Workshop
 # Namespaces that are not public: their own tests walk them.
 PRIVATE_NAMESPACES = {"admin", "coach"}
 # Public, but only meaningful with a signed token for one address: tests/volgen covers them.
-TOKEN_URL_NAMES = {"volgen:bevestigen", "volgen:afmelden"}
+TOKEN_URL_NAMES = {"volgen:bevestigen", "volgen:afmelden", "password_reset_confirm"}
+# Account pages for signed-in users (or POST only): tests/coach/test_accounts.py covers them.
+ACCOUNT_URL_NAMES = {"logout", "password_change", "password_change_done"}
 
 
 def _each(name, model):
@@ -30,6 +32,10 @@ BUILDERS = {
         w.get_absolute_url() for w in Workshop.objects.select_related("traject")
     ],
     "workshops:bijlage": lambda: [b.get_absolute_url() for b in Bijlage.objects.all()],
+    "login": lambda: [reverse("login")],
+    "password_reset": lambda: [reverse("password_reset")],
+    "password_reset_done": lambda: [reverse("password_reset_done")],
+    "password_reset_complete": lambda: [reverse("password_reset_complete")],
     "volgen:programma_rss": lambda: [reverse("volgen:programma_rss")],
     "volgen:programma_atom": lambda: [reverse("volgen:programma_atom")],
     "volgen:bestuur_rss": _each("volgen:bestuur_rss", Bestuur),
@@ -55,7 +61,7 @@ def public_url_names(resolver=None, namespace="") -> set[str]:
             names |= public_url_names(pattern, prefix)
         elif isinstance(pattern, URLPattern) and pattern.name:
             names.add(f"{namespace}{pattern.name}")
-    return names - TOKEN_URL_NAMES
+    return names - TOKEN_URL_NAMES - ACCOUNT_URL_NAMES
 
 
 def all_public_urls() -> list[str]:

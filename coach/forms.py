@@ -1,0 +1,340 @@
+"""Forms of the coach workspace. They parse and validate; the services write."""
+
+from datetime import date, datetime, time
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.utils import timezone
+
+from trajecten.models import Update
+from workshops.models import Bijlage, Coachingsmoment, Workshop
+from workshops.uploads import ACCEPT_ATTRIBUTE, KINDS_TEXT, check_upload
+
+# Dates far outside the programme are typing mistakes (and years like 0001 break time zones).
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def _limit(field: forms.CharField, length: int) -> None:
+    """A maximum length for a text field whose model column has none."""
+    field.max_length = length
+    field.validators.append(MaxLengthValidator(length))
+    field.widget.attrs["maxlength"] = str(length)
+
+
+def _in_range(value: date | None) -> None:
+    if value and not (EARLIEST <= value <= LATEST):
+        raise forms.ValidationError(
+            "Kies een datum tussen %(a)s en %(b)s.",
+            params={"a": EARLIEST.year, "b": LATEST.year},
+        )
+
+
+class VersionMixin(forms.Form):
+    """The version of the record the form was opened on, for the optimistic lock."""
+
+    versie = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            "required": "Het formulier mist zijn versienummer; open het opnieuw.",
+            "invalid": "Het versienummer van het formulier is ongeldig; open het opnieuw.",
+        },
+    )
+
+
+class _ScheduleMixin(forms.ModelForm):
+    """A date and a time, combined into `gepland_op` in the portal's time zone."""
+
+    datum = forms.DateField(required=False, widget=DateInput, help_text="Leeg als nog niet gekend.")
+    uur = forms.TimeField(required=False, widget=TimeInput, help_text="Bijvoorbeeld 14:00.")
+
+    def __init__(self, *args, traject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.traject = traject
+        self.instance.traject = traject
+        if self.instance.gepland_op and not self.is_bound:
+            local = timezone.localtime(self.instance.gepland_op)
+            self.initial.setdefault("datum", local.date())
+            self.initial.setdefault("uur", local.time().replace(second=0, microsecond=0))
+        if "versie" in self.fields and not self.is_bound:
+            self.initial["versie"] = self.instance.versie
+
+    def clean_datum(self):
+        value = self.cleaned_data.get("datum")
+        _in_range(value)
+        return value
+
+    def scheduled_at(self) -> datetime | None:
+        day, hour = self.cleaned_data.get("datum"), self.cleaned_data.get("uur")
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.combine(day, hour or time(0, 0)))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("uur") and not cleaned.get("datum") and "datum" not in self.errors:
+            self.add_error("datum", "Geef ook de datum bij het uur.")
+        if not self.errors:
+            self.instance.gepland_op = self.scheduled_at()
+            if self.instance.is_held and self.instance.gepland_op is None:
+                self.add_error("datum", "Een gehouden moment heeft een datum.")
+            elif (
+                self.instance.is_held
+                and self.instance.gepland_op
+                and self.instance.gepland_op > timezone.now()
+            ):
+                self.add_error("datum", "Dit moment is al gehouden: de datum ligt in het verleden.")
+        return cleaned
+
+
+class WorkshopForm(_ScheduleMixin):
+    field_order = ["volgnummer", "titel", "datum", "uur", "plaats", "thema"]
+
+    class Meta:
+        model = Workshop
+        fields = ["volgnummer", "titel", "plaats", "thema"]
+        labels = {"volgnummer": "Nummer", "thema": "Thema en agenda"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volgnummer"].min_value = 1
+        self.fields["volgnummer"].max_value = 20
+        self.fields["volgnummer"].widget.attrs.update(min=1, max=20)
+        _limit(self.fields["thema"], 4000)
+        self.fields["thema"].widget.attrs["rows"] = 4
+
+    def clean_volgnummer(self):
+        number = self.cleaned_data["volgnummer"]
+        if not 1 <= number <= 20:
+            raise forms.ValidationError("Kies een nummer van 1 tot 20.")
+        taken = self.traject.workshops.filter(volgnummer=number).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("Dit traject heeft al een workshop met dit nummer.")
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        when, number = self.instance.gepland_op, cleaned.get("volgnummer")
+        if when and number and not self.errors:
+            others = self.traject.workshops.exclude(pk=self.instance.pk).exclude(
+                gepland_op__isnull=True
+            )
+            earlier = others.filter(volgnummer__lt=number, gepland_op__gt=when).first()
+            later = others.filter(volgnummer__gt=number, gepland_op__lt=when).first()
+            if earlier:
+                self.add_error(
+                    "datum", f"Workshop {earlier.volgnummer} valt later; de volgorde klopt niet."
+                )
+            elif later:
+                self.add_error(
+                    "datum", f"Workshop {later.volgnummer} valt vroeger; de volgorde klopt niet."
+                )
+        return cleaned
+
+
+class WorkshopEditForm(VersionMixin, WorkshopForm):
+    pass
+
+
+class CoachingsmomentForm(_ScheduleMixin):
+    field_order = ["onderwerp", "datum", "uur", "vorm"]
+
+    class Meta:
+        model = Coachingsmoment
+        fields = ["onderwerp", "vorm"]
+
+
+class CoachingsmomentEditForm(VersionMixin, CoachingsmomentForm):
+    pass
+
+
+class VerslagForm(VersionMixin, forms.ModelForm):
+    """The outcome of a moment, plus optionally one new attachment."""
+
+    bestand = forms.FileField(
+        required=False,
+        label="Nieuwe bijlage",
+        help_text=(
+            f"{KINDS_TEXT}; hoogstens {settings.MAX_UPLOAD_MB} MB. "
+            "De inhoud wordt nagekeken, niet enkel de naam."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+    bijlage_titel = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Titel van de bijlage",
+        help_text="Bv. 'Foto flip-over'.",
+    )
+    bijlage_publiek = forms.BooleanField(
+        required=False,
+        label="Bijlage publiek tonen",
+        help_text="Publieke bijlagen verschijnen bij het verslag zodra het gepubliceerd is.",
+    )
+
+    LIMITS = {
+        "verslag": 20000,
+        "interne_notities": 20000,
+        "aanwezigen": 2000,
+        "beslissingen": 8000,
+        "volgende_stappen": 8000,
+    }
+
+    class Meta:
+        model = Workshop  # replaced per moment kind by `verslag_form_for`
+        fields = [
+            "status",
+            "verslag",
+            "aanwezigen",
+            "aantal_aanwezigen",
+            "beslissingen",
+            "volgende_stappen",
+            "interne_notities",
+        ]
+        labels = {
+            "verslag": "Publiek verslag",
+            "aantal_aanwezigen": "Aantal aanwezigen",
+            "volgende_stappen": "Volgende stappen",
+            "interne_notities": "Interne notities",
+        }
+        help_texts = {
+            "verslag": "Markdown: **vet**, *schuin*, lijstjes met '-', koppen met '##'. "
+            "Wordt pas publiek na publiceren.",
+            "interne_notities": "Enkel voor coaches en programmabeheerders; nooit publiek.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, limit in self.LIMITS.items():
+            _limit(self.fields[name], limit)
+        self.fields["verslag"].widget.attrs["rows"] = 10
+        for name in ("aanwezigen", "beslissingen", "volgende_stappen", "interne_notities"):
+            self.fields[name].widget.attrs["rows"] = 3
+        self.fields["aantal_aanwezigen"].max_value = 1000
+        self.fields["aantal_aanwezigen"].validators.append(MaxValueValidator(1000))
+        self.fields["aantal_aanwezigen"].widget.attrs.update(min=0, max=1000)
+        if not self.is_bound:
+            self.initial["versie"] = self.instance.versie
+        self.checked_upload = None
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "versie",
+            Fieldset("Verloop", "status", Div("aanwezigen", "aantal_aanwezigen")),
+            Fieldset("Verslag", "verslag", "beslissingen", "volgende_stappen"),
+            Fieldset("Intern", "interne_notities"),
+            Fieldset("Bijlage toevoegen", "bestand", "bijlage_titel", "bijlage_publiek"),
+        )
+
+    def clean_bestand(self):
+        upload = self.cleaned_data.get("bestand")
+        if upload:
+            self.checked_upload = check_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        moment = self.instance
+        status = cleaned.get("status")
+        if moment.gepubliceerd:
+            if status and status != moment.Status.GEHOUDEN:
+                self.add_error(
+                    "status",
+                    "Dit verslag is gepubliceerd, dus het moment is gehouden. "
+                    "Zet de publicatie eerst af om de status te wijzigen.",
+                )
+            if "verslag" in cleaned and not cleaned["verslag"].strip():
+                self.add_error(
+                    "verslag",
+                    "Een gepubliceerd verslag kan niet leeg zijn. Zet de publicatie eerst af.",
+                )
+        if (
+            status == moment.Status.GEHOUDEN
+            and moment.gepland_op
+            and moment.gepland_op > timezone.now()
+        ):
+            self.add_error(
+                "status",
+                "De geplande datum ligt nog in de toekomst; pas eerst de planning aan.",
+            )
+        if self.checked_upload is None and cleaned.get("bijlage_titel"):
+            self.add_error("bestand", "Kies het bestand bij deze titel.")
+        return cleaned
+
+
+def verslag_form_for(model):
+    """The outcome form bound to the right model (workshop or coaching moment)."""
+    meta = type("Meta", (VerslagForm.Meta,), {"model": model})
+    return type(f"{model.__name__}VerslagForm", (VerslagForm,), {"Meta": meta})
+
+
+WorkshopVerslagForm = verslag_form_for(Workshop)
+CoachingsmomentVerslagForm = verslag_form_for(Coachingsmoment)
+
+
+class PublishForm(VersionMixin, forms.Form):
+    """Publishing carries the version seen, so one publishes exactly what one read."""
+
+
+class BijlageForm(forms.ModelForm):
+    class Meta:
+        model = Bijlage
+        fields = ["titel", "is_publiek"]
+        labels = {"is_publiek": "Publiek tonen bij het verslag"}
+
+
+class UpdateForm(forms.ModelForm):
+    publiceren = forms.BooleanField(
+        required=False,
+        label="Publiceren op de tijdlijn",
+        help_text="Zonder vinkje blijft de update een klad, enkel zichtbaar voor coaches.",
+    )
+
+    class Meta:
+        model = Update
+        fields = ["datum", "titel", "tekst"]
+        widgets = {"datum": DateInput}
+        help_texts = {"tekst": "Markdown. Publiek zodra de update gepubliceerd is."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit(self.fields["tekst"], 10000)
+        self.fields["tekst"].widget.attrs["rows"] = 6
+        if not self.is_bound:
+            self.initial["publiceren"] = self.instance.gepubliceerd
+            if self.instance.pk is None:
+                self.initial.setdefault("datum", timezone.localdate())
+
+    def clean_datum(self):
+        value = self.cleaned_data["datum"]
+        _in_range(value)
+        if value > timezone.localdate():
+            raise forms.ValidationError(
+                "Een update gaat over wat al gebeurde: geen datum in de toekomst."
+            )
+        return value
+
+    def clean_tekst(self):
+        value = self.cleaned_data["tekst"]
+        if not value.strip():
+            raise forms.ValidationError("Schrijf de tekst van de update.")
+        return value

@@ -1,0 +1,180 @@
+"""Every coach URL x {anonymous, coach of this trajectory, coach of another, manager} x GET/POST.
+
+The URLs are read from `coach.urls.urlpatterns`, so a new coach URL without an entry in
+`EXPECTED` fails `test_every_coach_url_has_expectations` and its own matrix cases.
+
+To add URLs (e.g. the structured results): give each URL name a profile in `EXPECTED`, and each
+new path parameter a way to fill it in `KWARGS` (a function of the `World` in conftest.py).
+URLs with the same parameter names share those fixtures. Modules named
+`tests/coach/test_resultaten*.py` may instead define `MATRIX_EXPECTED` and `MATRIX_KWARGS`
+dicts of the same shape; they are merged in here.
+"""
+
+import functools
+import importlib
+import pkgutil
+
+import pytest
+from django.urls import URLPattern, URLResolver, reverse
+
+import coach.urls
+import tests.coach
+
+ANON, COACH, OTHER, MANAGER = "anonymous", "coach", "other_coach", "manager"
+ROLES = (ANON, COACH, OTHER, MANAGER)
+LOGIN = "login"  # anonymous visitors are redirected to the login page
+
+
+def profile(get: dict | int, post: dict | int) -> dict:
+    """Expected status per method and role; an int is the same answer for every logged-in role."""
+
+    def expand(answer):
+        if isinstance(answer, int):
+            answer = {COACH: answer, OTHER: answer, MANAGER: answer}
+        return {ANON: LOGIN, **answer}
+
+    return {"GET": expand(get), "POST": expand(post)}
+
+
+def own(ok: int) -> dict:
+    """The coach of this trajectory and a manager get `ok`; the other coach gets 404."""
+    return {COACH: ok, OTHER: 404, MANAGER: ok}
+
+
+# A read-only page about no particular trajectory.
+OVERVIEW = profile(get=200, post=405)
+# A read-only page of one trajectory.
+PAGE = profile(get=own(200), post=405)
+# A form: GET shows it, an empty POST re-renders it with errors (400).
+FORM = profile(get=own(200), post=own(400))
+# A confirmation page: GET asks, POST does it and redirects.
+CONFIRM = profile(get=own(200), post=own(302))
+# A POST-only action that ends in a redirect.
+ACTION = profile(get=405, post=own(302))
+
+EXPECTED = {
+    "dashboard": OVERVIEW,
+    "traject": PAGE,
+    "bijlage": PAGE,
+    "bijlage_edit": FORM,
+    "bijlage_delete": CONFIRM,
+    "update_create": FORM,
+    "update_edit": FORM,
+    "update_delete": CONFIRM,
+    **{
+        f"{soort}_{name}": expected
+        for soort in ("workshop", "coachingsmoment")
+        for name, expected in {
+            "create": FORM,
+            "plan": FORM,
+            "verslag": FORM,
+            "publish": ACTION,
+            "unpublish": ACTION,
+            "delete": CONFIRM,
+            "history": PAGE,
+        }.items()
+    },
+}
+
+KWARGS = {
+    "slug": lambda world: world.traject.slug,
+    "workshop_pk": lambda world: world.workshop.pk,
+    "coachingsmoment_pk": lambda world: world.coachingsmoment.pk,
+    "bijlage_pk": lambda world: world.bijlage.pk,
+    "update_pk": lambda world: world.update.pk,
+}
+
+
+@functools.cache
+def tables() -> tuple[dict, dict]:
+    """EXPECTED and KWARGS with the entries of the results tests merged in.
+
+    Merged when first needed (not at import), so whichever test module pytest imports first,
+    every table is complete.
+    """
+    expected, kwargs = dict(EXPECTED), dict(KWARGS)
+    for info in pkgutil.iter_modules(tests.coach.__path__):
+        if info.name.startswith("test_resultaten"):
+            module = importlib.import_module(f"tests.coach.{info.name}")
+            expected.update(getattr(module, "MATRIX_EXPECTED", {}))
+            kwargs.update(getattr(module, "MATRIX_KWARGS", {}))
+    return expected, kwargs
+
+
+def url_for(name: str, params: list[str], world) -> str:
+    kwargs = tables()[1]
+    return reverse(f"coach:{name}", kwargs={p: kwargs[p](world) for p in params})
+
+
+def coach_patterns(patterns=None, prefix=""):
+    """Every named URL pattern of the coach namespace, with the names of its path parameters."""
+    found = []
+    for entry in coach.urls.urlpatterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            found += coach_patterns(entry.url_patterns, prefix)
+        elif isinstance(entry, URLPattern):
+            found.append((entry.name, list(entry.pattern.converters)))
+    return found
+
+
+PATTERNS = coach_patterns()
+CASES = [
+    pytest.param(name, params, method, role, id=f"{name}-{method}-{role}")
+    for name, params in PATTERNS
+    for method in ("GET", "POST")
+    for role in ROLES
+]
+
+
+def test_every_coach_url_has_expectations():
+    expected, kwargs = tables()
+    names = [name for name, _ in PATTERNS]
+    assert None not in names, "every coach URL needs a name"
+    missing = sorted(set(names) - set(expected))
+    assert not missing, f"add these coach URLs to EXPECTED in {__file__}: {missing}"
+    stale = sorted(set(expected) - set(names))
+    assert not stale, f"EXPECTED names URLs that no longer exist: {stale}"
+    params = {param for _, ps in PATTERNS for param in ps}
+    assert params <= set(kwargs), f"add fixtures to KWARGS for: {sorted(params - set(kwargs))}"
+
+
+def test_matrix_walks_at_least_the_workspace_urls():
+    # 22 workspace URLs x 4 users x 2 methods = 176 cases; the results URLs add to this.
+    assert len(PATTERNS) >= 22
+    assert len(CASES) >= 176
+
+
+@pytest.mark.parametrize(("name", "params", "method", "role"), CASES)
+def test_permission_matrix(client, world, name, params, method, role):
+    table = tables()[0]
+    assert name in table, f"add {name!r} to EXPECTED in tests/coach/test_permissions.py"
+    expected = table[name][method][role]
+    url = url_for(name, params, world)
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+    response = client.generic(method, url)
+    if expected == LOGIN:
+        assert response.status_code == 302, (url, response.status_code)
+        assert response["Location"].startswith(reverse("login") + "?next="), response["Location"]
+    else:
+        assert response.status_code == expected, (url, method, role, response.status_code)
+        if expected == 302:
+            assert response["Location"].startswith("/coach/"), response["Location"]
+
+
+def test_logged_in_user_outside_the_coaches_group_gets_403(client, world, django_user_model):
+    outsider = django_user_model.objects.create_user("buitenstaander", password="x-y-z-1234")
+    world.traject.coaches.add(outsider)  # assigned, but not in the group "Coaches"
+    client.force_login(outsider)
+    assert client.get(reverse("coach:dashboard")).status_code == 403
+    assert client.get(reverse("coach:traject", args=[world.traject.slug])).status_code == 403
+
+
+def test_other_coach_cannot_reach_an_attachment_through_their_own_trajectory(client, world):
+    # The attachment belongs to the coach's trajectory; the URL names the other trajectory.
+    client.force_login(world.other_coach)
+    url = reverse("coach:bijlage", args=[world.other_traject.slug, world.bijlage.pk])
+    assert client.get(url).status_code == 404
+    url = reverse("coach:workshop_verslag", args=[world.other_traject.slug, world.workshop.pk])
+    assert client.get(url).status_code == 404

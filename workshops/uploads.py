@@ -1,0 +1,148 @@
+"""Checks for uploaded attachments: size, and what the bytes really are — not the name.
+
+A file is accepted when its content is one of the kinds below (recognised by its magic bytes with
+`filetype`) AND its extension belongs to that kind, so an .exe renamed .pdf and an HTML page
+renamed .png are both refused. Images are also opened and fully decoded with Pillow.
+The size limit is `settings.MAX_UPLOAD_MB` (environment variable MAX_UPLOAD_MB, default 10).
+"""
+
+import os
+import warnings
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from PIL import Image, UnidentifiedImageError
+
+# Detected MIME type → the extensions a file of that kind may carry.
+DOCUMENTS = {
+    "application/pdf": {"pdf"},
+    "application/msword": {"doc"},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {"docx"},
+    "application/vnd.oasis.opendocument.text": {"odt"},
+    "application/vnd.ms-excel": {"xls"},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"xlsx"},
+    "application/vnd.oasis.opendocument.spreadsheet": {"ods"},
+    "application/vnd.ms-powerpoint": {"ppt"},
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": {"pptx"},
+    "application/vnd.oasis.opendocument.presentation": {"odp"},
+}
+IMAGES = {
+    "image/jpeg": {"jpg", "jpeg"},
+    "image/png": {"png"},
+    "image/gif": {"gif"},
+    "image/webp": {"webp"},
+}
+# Pillow's name for each accepted image kind, to check the decoded image agrees with the bytes.
+PILLOW_FORMATS = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/webp": "WEBP",
+}
+ALLOWED = {**DOCUMENTS, **IMAGES}
+ACCEPT_ATTRIBUTE = ",".join(sorted(f".{ext}" for exts in ALLOWED.values() for ext in exts))
+KINDS_TEXT = "PDF, Word, Excel, PowerPoint, OpenDocument, JPEG, PNG, GIF of WebP"
+# Reading the first bytes is enough for every kind above (zipped office files included).
+SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    bestandsnaam: str
+    mime_type: str
+    grootte: int
+    is_afbeelding: bool
+
+
+def max_upload_bytes() -> int:
+    return settings.MAX_UPLOAD_MB * 1024 * 1024
+
+
+def clean_filename(name: str) -> str:
+    """The visible part of the name a browser sent, without any folder, at most 255 characters."""
+    base = os.path.basename(name.replace("\\", "/")).strip().replace("\x00", "")
+    if len(base) > 255:
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[: 254 - len(ext)] + dot + ext) if dot and len(ext) < 16 else base[:255]
+    return base or "bestand"
+
+
+def check_upload(upload: UploadedFile) -> CheckedUpload:
+    """Accept or refuse an uploaded file with a sentence the coach understands."""
+    size = upload.size or 0
+    limit = max_upload_bytes()
+    if size > limit:
+        raise ValidationError(
+            "Dit bestand is %(size).1f MB; een bijlage mag hoogstens %(limit)d MB zijn.",
+            code="te_groot",
+            params={"size": size / 1024 / 1024, "limit": settings.MAX_UPLOAD_MB},
+        )
+    if size == 0:
+        raise ValidationError("Dit bestand is leeg.", code="leeg")
+
+    name = clean_filename(upload.name or "")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED:
+        raise ValidationError(
+            "De inhoud van dit bestand is geen toegelaten soort (%(kinds)s). "
+            "Het bestand werd niet opgeslagen.",
+            code="soort",
+            params={"kinds": KINDS_TEXT},
+        )
+    if extension not in ALLOWED[kind.mime]:
+        raise ValidationError(
+            "De naam van het bestand (.%(ext)s) past niet bij de inhoud (%(mime)s). "
+            "Het bestand werd niet opgeslagen.",
+            code="vermomd",
+            params={"ext": extension or "zonder extensie", "mime": kind.mime},
+        )
+
+    is_image = kind.mime in IMAGES
+    if is_image:
+        _check_image(upload, expected_format=PILLOW_FORMATS[kind.mime])
+    return CheckedUpload(
+        bestandsnaam=name, mime_type=kind.mime, grootte=size, is_afbeelding=is_image
+    )
+
+
+def _check_image(upload: UploadedFile, *, expected_format: str) -> None:
+    """Decode the whole image: a broken, disguised or decompression-bomb image is refused."""
+    refused = ValidationError(
+        "Deze afbeelding is beschadigd of geen echte afbeelding. Ze werd niet opgeslagen.",
+        code="afbeelding",
+    )
+    try:
+        with warnings.catch_warnings():
+            # A picture far larger than any photo is a decompression bomb, not a photo.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            with Image.open(upload) as image:
+                if image.format != expected_format:
+                    raise refused
+                image.verify()
+            # verify() leaves the image unusable; open it again and decode every pixel.
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
+    except ValidationError:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+    ):
+        raise refused from None
+    finally:
+        upload.seek(0)
