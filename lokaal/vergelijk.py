@@ -8,7 +8,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from lokaal.openbaar import has_public_content
-from trajecten.models import Actiedomein, GekozenModule, Ondersteuningsmodule, Ronde, Traject
+from trajecten.models import (
+    Actiedomein,
+    Deelname,
+    GekozenModule,
+    Ondersteuningsmodule,
+    Ronde,
+    Traject,
+)
 
 WORKSHOPS_PER_TRACK = 3
 
@@ -53,7 +60,9 @@ def module_cell(gekozen: GekozenModule | None) -> Cel:
 def participant_label(traject: Traject) -> str:
     if traject.is_open:
         return "Open plaats"
-    return " & ".join(bestuur.korte_naam for bestuur in traject.deelnemers)
+    # The lead bestuur first ("partner" sorts before "trekker" in the prefetch's order).
+    deelnames = sorted(traject.deelnames.all(), key=lambda d: d.rol != Deelname.Rol.TREKKER)
+    return " & ".join(deelname.bestuur.korte_naam for deelname in deelnames)
 
 
 def _count(n: int, one: str, many: str) -> str:
