@@ -213,9 +213,16 @@ def vergelijk(request):
     modules_menu = list(Ondersteuningsmodule.objects.all())
     actiedomeinen = list(Actiedomein.objects.all())
     now = timezone.now()
-    rows, numbers = build_rows(trajecten, modules_menu, now) if ronde else ([], range(0))
-    strategie = [r for r in rows if r["traject"].soort == Traject.Soort.STRATEGIE]
-    pilots = [r for r in rows if r["traject"].soort == Traject.Soort.PILOOTPROJECT]
+    trajecten = list(trajecten) if ronde else []
+    # Each track gets its own table, so each has only as many workshop columns as it needs.
+    strategie, strategie_numbers = build_rows(
+        [t for t in trajecten if t.soort == Traject.Soort.STRATEGIE], modules_menu, now
+    )
+    pilots, pilot_numbers = build_rows(
+        [t for t in trajecten if t.soort == Traject.Soort.PILOOTPROJECT], modules_menu, now
+    )
+    rows = strategie + pilots
+    chosen = [d for d in actiedomeinen if any(d in r["domeinen"] for r in rows)]
     return render(
         request,
         "lokaal/vergelijk.html",
@@ -225,16 +232,14 @@ def vergelijk(request):
             "samenvatting": round_summary(rows, actiedomeinen) if rows else [],
             "strategie": strategie,
             "pilots": pilots,
-            "workshop_numbers": numbers,
+            "strategie_numbers": strategie_numbers,
+            "pilot_numbers": pilot_numbers,
             "modules_menu": modules_menu,
-            "actiedomeinen": actiedomeinen,
+            "actiedomeinen": chosen,
+            "niet_gekozen": [d for d in actiedomeinen if d not in chosen],
             "domein_matrix": [
-                {
-                    "row": row,
-                    "cells": [d in row["domeinen"] for d in actiedomeinen],
-                }
-                for row in rows
+                {"row": row, "cells": [d in row["domeinen"] for d in chosen]} for row in rows
             ],
-            "domein_totalen": [sum(d in r["domeinen"] for r in rows) for d in actiedomeinen],
+            "domein_totalen": [sum(d in r["domeinen"] for r in rows) for d in chosen],
         },
     )

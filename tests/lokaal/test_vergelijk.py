@@ -35,6 +35,8 @@ def test_it_lists_every_trajectory_with_its_three_workshops(programme, client):
 
 
 def test_every_table_scrolls_inside_its_own_wrapper(programme, client):
+    halle = Traject.objects.get(slug="strategie-halle")
+    halle.prioritaire_actiedomeinen.add(Actiedomein.objects.get(slug="textiel"))
     html = client.get(URL).content.decode()
     tables = html.count("<table")
     assert tables == 3
@@ -109,7 +111,15 @@ def test_domain_matrix_marks_the_chosen_domains(programme, client):
     matrix = html.split('id="caption-domeinen"', 1)[1]
     row = matrix.split(">Halle</a></th>", 1)[1].split("</tr>", 1)[0]
     assert row.count('<span aria-hidden="true">●</span> ja') == 2
-    assert row.count("nee") == Actiedomein.objects.count() - 2
+    other = matrix.split(">Turnhout</a></th>", 1)[1].split("</tr>", 1)[0]
+    assert other.count("nee") == 2
+    assert "Door geen enkel traject gekozen: circulair bouwen," in html
+
+
+def test_without_chosen_domains_there_is_no_empty_matrix(programme, client):
+    html = client.get(URL).content.decode()
+    assert 'id="caption-domeinen"' not in html
+    assert "Nog geen enkel traject heeft zijn prioritaire actiedomeinen vastgelegd" in html
 
 
 def test_unknown_round_is_a_clear_404(programme, client):
