@@ -22,7 +22,9 @@ def story(programme):
 
 
 def _overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
 
 
 def test_comparison_page_on_desktop_and_phone(story, live_server, page, phone_page, screenshot_dir):
@@ -41,14 +43,18 @@ def test_comparison_page_on_desktop_and_phone(story, live_server, page, phone_pa
     phone_page.screenshot(path=screenshot_dir / "vergelijk-360.png", full_page=True)
 
 
-def test_map_shows_markers_even_when_tiles_fail(story, live_server, page, phone_page, screenshot_dir):
+def test_map_shows_markers_even_when_tiles_fail(
+    story, live_server, page, phone_page, screenshot_dir
+):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and "Content Security Policy" in msg.text
-        else None,
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
     )
     page.goto(live_server.url + "/kaart/", wait_until="domcontentloaded")
     page.wait_for_selector(".leaflet-marker-icon")
