@@ -13,8 +13,10 @@ from lokaal.openbaar import has_public_content
 
 register = template.Library()
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 64, 24, 24, 44
+WIDTH, HEIGHT = 520, 280
+# The right margin holds the labels of the baseline and target lines.
+LEFT, RIGHT, TOP, BOTTOM = 56, 104, 26, 40
+LABEL_GAP = 34
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 COLOURS = {"lijn": "#1f6f43", "nul": "#6b6b6b", "streef": "#8f1d1d", "raster": "#dddddd"}
 
@@ -80,7 +82,7 @@ def kpi_grafiek(kpi) -> str:
     parts = [
         format_html(
             '<svg class="kpi-grafiek" viewBox="0 0 {} {}" role="img" aria-labelledby="{} {}" '
-            'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="13">'
+            'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="15">'
             '<title id="{}">{} ({})</title><desc id="{}">{}</desc>',
             WIDTH,
             HEIGHT,
@@ -112,7 +114,8 @@ def kpi_grafiek(kpi) -> str:
     def x(index: int) -> float:
         if len(metingen) <= 1:
             return LEFT + PLOT_W / 2
-        return LEFT + 12 + index * (PLOT_W - 24) / (len(metingen) - 1)
+        # Inset from both ends, so end labels clear the axis and the reference labels.
+        return LEFT + 34 + index * (PLOT_W - 68) / (len(metingen) - 1)
 
     tick = lo
     while tick <= hi + step / 1000:
@@ -131,25 +134,28 @@ def kpi_grafiek(kpi) -> str:
             )
         )
         tick += step
-    for value, css, colour, label, dash, anchor, label_x in (
-        (kpi.nulwaarde, "kpi-nulwaarde", COLOURS["nul"], "nulwaarde", "6 4", "start", LEFT + 4),
-        (
-            kpi.streefwaarde,
-            "kpi-streefwaarde",
-            COLOURS["streef"],
-            "streefwaarde",
-            "2 3",
-            "end",
-            WIDTH - RIGHT - 4,
-        ),
-    ):
-        if value is None:
-            continue
+    references = [
+        (kpi.nulwaarde, "kpi-nulwaarde", COLOURS["nul"], "nulwaarde", "6 4"),
+        (kpi.streefwaarde, "kpi-streefwaarde", COLOURS["streef"], "streefwaarde", "2 3"),
+    ]
+    references = [r for r in references if r[0] is not None]
+    label_ys = [y(float(r[0])) for r in references]
+    if len(label_ys) == 2 and abs(label_ys[0] - label_ys[1]) < LABEL_GAP:
+        # Two close lines: push their two-line labels apart so they do not overlap.
+        middle = sum(label_ys) / 2
+        upper = label_ys[0] < label_ys[1]
+        label_ys = [
+            middle + (-1 if upper else 1) * LABEL_GAP / 2,
+            middle + (1 if upper else -1) * LABEL_GAP / 2,
+        ]
+    for (value, css, colour, label, dash), label_y in zip(references, label_ys, strict=True):
         parts.append(
             format_html(
                 '<line class="{}" x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" '
                 'stroke-dasharray="{}"/>'
-                '<text class="{}-label" x="{}" y="{}" text-anchor="{}" fill="{}">{} {}</text>',
+                '<text class="{}-label" x="{}" y="{}" fill="{}" font-size="13">'
+                '<tspan x="{}" dy="-0.2em">{}</tspan><tspan x="{}" dy="1.1em" font-weight="600">'
+                "{}</tspan></text>",
                 css,
                 LEFT,
                 WIDTH - RIGHT,
@@ -158,11 +164,12 @@ def kpi_grafiek(kpi) -> str:
                 colour,
                 dash,
                 css,
-                label_x,
-                _f(y(float(value)) - 5),
-                anchor,
+                WIDTH - RIGHT + 6,
+                _f(label_y),
                 colour,
+                WIDTH - RIGHT + 6,
                 label,
+                WIDTH - RIGHT + 6,
                 getal(value),
             )
         )

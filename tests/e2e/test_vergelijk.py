@@ -1,6 +1,7 @@
 """A visitor compares the participants and finds them on the map, with and without JavaScript."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests import factories
 from tests.bulk import add_activity
@@ -21,6 +22,11 @@ def story(programme):
     )
 
 
+def _serious_axe_findings(page) -> list[str]:
+    violations = Axe().run(page).response["violations"]
+    return [v["id"] for v in violations if v["impact"] in {"serious", "critical"}]
+
+
 def _overflow(page) -> int:
     return page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -34,6 +40,7 @@ def test_comparison_page_on_desktop_and_phone(story, live_server, page, phone_pa
     assert "Deze ronde telt 9 trajecten" in summary
     row = page.locator("tr", has=page.locator("th", has_text="Kortrijk")).first
     assert "Gehouden" in row.inner_text()
+    assert _serious_axe_findings(page) == []
     page.screenshot(path=screenshot_dir / "vergelijk-1280.png", full_page=True)
 
     phone_page.goto(live_server.url + "/vergelijk/")
@@ -67,6 +74,7 @@ def test_map_shows_markers_even_when_tiles_fail(
     assert "Gemeentevennoten (11)" in popup.inner_text()
     assert "Zwevegem" in popup.inner_text()
     assert errors == []
+    assert _serious_axe_findings(page) == []
     page.screenshot(path=screenshot_dir / "kaart-1280.png", full_page=True)
 
     phone_page.goto(live_server.url + "/kaart/", wait_until="domcontentloaded")

@@ -31,6 +31,11 @@ def _render(kpi) -> str:
     )
 
 
+def _label(svg: str, css: str) -> str:
+    text = re.search(rf'<text class="{css}-label"[^>]*>(.*?)</text>', svg).group(1)
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())
+
+
 def test_chart_draws_every_measurement_and_a_table(programme):
     traject = Traject.objects.get(slug=SLUG)
     kpi = _kpi(traject)
@@ -42,8 +47,9 @@ def test_chart_draws_every_measurement_and_a_table(programme):
         assert f">{shown}</text>" in svg
         assert f'<td class="text-end">{shown}</td>' in html
     assert svg.count("<circle") == 3
-    assert 'class="kpi-nulwaarde"' in svg and "nulwaarde 1.200" in svg
-    assert 'class="kpi-streefwaarde"' in svg and "streefwaarde 2.500,5" in svg
+    assert 'class="kpi-nulwaarde"' in svg and _label(svg, "kpi-nulwaarde") == "nulwaarde 1.200"
+    assert 'class="kpi-streefwaarde"' in svg
+    assert _label(svg, "kpi-streefwaarde") == "streefwaarde 2.500,5"
     assert "<table" in html and "<caption>Metingen van Bezoekers" in html
     assert 'role="img"' in svg and "<title" in svg
 
@@ -61,6 +67,19 @@ def test_higher_values_are_drawn_higher(programme):
     svg = _render(kpi)
     ys = [float(y) for y in re.findall(r'<circle class="kpi-punt" cx="[^"]+" cy="([^"]+)"', svg)]
     assert ys[1] < ys[0]  # SVG's y axis points down
+
+
+def test_close_reference_lines_get_labels_apart(programme):
+    kpi = _kpi(
+        Traject.objects.get(slug=SLUG), nulwaarde=Decimal("100"), streefwaarde=Decimal("101")
+    )
+    Meting.objects.create(kpi=kpi, datum=date(2023, 1, 1), waarde=Decimal("0"))
+    svg = _render(kpi)
+    ys = [
+        float(re.search(rf'<text class="{css}-label" x="[^"]+" y="([^"]+)"', svg).group(1))
+        for css in ("kpi-nulwaarde", "kpi-streefwaarde")
+    ]
+    assert ys[0] - ys[1] >= 30  # the target's label sits above the baseline's
 
 
 def test_names_are_escaped(programme):
