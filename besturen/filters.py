@@ -14,3 +14,8 @@ class BestuurFilter(django_filters.FilterSet):
     class Meta:
         model = Bestuur
         fields = ["soort", "provincie"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select")

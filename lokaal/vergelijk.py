@@ -99,16 +99,14 @@ def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[st
     planned = sum(r["traject"].workshops_total for r in rows)
     cancelled = sum(1 for r in rows for w in r["traject"].workshops.all() if w.is_cancelled)
     if planned:
-        sentence = (
-            f"Van de {_count(planned, 'geplande workshop', 'geplande workshops')} "
-            f"{'is' if held == 1 else 'zijn'} er {held} gehouden"
-        )
-        sentence += (
-            f"; {cancelled} werd{'en' if cancelled != 1 else ''} geannuleerd."
-            if (cancelled)
-            else "."
-        )
-        sentences.append(sentence)
+        workshops = _count(planned, "geplande workshop", "geplande workshops")
+        if held:
+            sentence = f"Van de {workshops} {'is' if held == 1 else 'zijn'} er {held} gehouden"
+        else:
+            sentence = f"Van de {workshops} is er nog geen enkele gehouden"
+        if cancelled:
+            sentence += f"; {cancelled} werd{'en' if cancelled != 1 else ''} geannuleerd"
+        sentences.append(sentence + ".")
 
     behind = [r for r in rows if r["achter"]]
     if behind:
@@ -121,12 +119,17 @@ def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[st
 
     if strategie:
         with_candidates = sum(1 for r in strategie if r["pilotkandidaten"])
-        sentences.append(
-            f"{with_candidates} van de "
-            f"{_count(len(strategie), 'strategietraject', 'strategietrajecten')} "
-            f"{'heeft' if with_candidates == 1 else 'hebben'} al een of meer "
-            "kandidaat-pilootprojecten gevonden."
-        )
+        total = _count(len(strategie), "strategietraject", "strategietrajecten")
+        if with_candidates:
+            sentences.append(
+                f"{with_candidates} van de {total} "
+                f"{'heeft' if with_candidates == 1 else 'hebben'} al een of meer "
+                "kandidaat-pilootprojecten gevonden."
+            )
+        else:
+            sentences.append(
+                f"Nog geen van de {total} heeft een kandidaat-pilootproject gepubliceerd."
+            )
 
     chosen = Counter(d.pk for r in rows for d in r["domeinen"])
     if chosen:
@@ -150,7 +153,11 @@ def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[st
             sentences.append(
                 "De pilootprojecten kozen samen "
                 f"{_count(modules, 'ondersteuningsmodule', 'ondersteuningsmodules')} "
-                f"uit de menukaart, waarvan er {done} afgerond {'is' if done == 1 else 'zijn'}."
+                + (
+                    f"uit de menukaart, waarvan er {done} afgerond {'is' if done == 1 else 'zijn'}."
+                    if done
+                    else "uit de menukaart; nog geen enkele is afgerond."
+                )
             )
         else:
             sentences.append(

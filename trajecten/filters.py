@@ -36,3 +36,8 @@ class TrajectFilter(django_filters.FilterSet):
 
     def filter_actiedomein(self, queryset, name, value):
         return queryset.filter(prioritaire_actiedomeinen__slug=value).distinct()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select")

@@ -67,9 +67,9 @@ def test_summary_is_computed_from_the_data(programme, client):
     assert "Deze ronde telt 9 trajecten: 6 strategietrajecten en 3 pilootprojecten" in text
     assert "met samen 10 deelnemende besturen" in text
     assert "Voor 1 plaats is het bestuur nog niet bekend." in text
-    assert "Van de 27 geplande workshops zijn er 0 gehouden." in text
+    assert "Van de 27 geplande workshops is er nog geen enkele gehouden." in text
     assert "9 trajecten lopen achter op planning" in text
-    assert "0 van de 6 strategietrajecten hebben al een of meer kandidaat-pilootprojecten" in text
+    assert "Nog geen van de 6 strategietrajecten heeft een kandidaat-pilootproject" in text
 
     halle = Traject.objects.get(slug="strategie-halle")
     factories.publish_report(halle.workshops.get(volgnummer=1), "Verslag.")
@@ -89,7 +89,7 @@ def test_results_count_only_once_the_trajectory_has_published_content(programme,
     Pilotkandidaat.objects.create(traject=turnhout, naam="Nog niet publiek kandidaat")
     response = client.get(URL)
     assert "Nog niet publiek kandidaat" not in response.content.decode()
-    assert "0 van de 6 strategietrajecten" in _summary(response)
+    assert "Nog geen van de 6 strategietrajecten" in _summary(response)
 
 
 def test_pilot_modules_appear_in_the_grid(programme, client):
@@ -99,7 +99,10 @@ def test_pilot_modules_appear_in_the_grid(programme, client):
     row = html.split(">Kortrijk</a></th>", 1)[1].split("</tr>", 1)[0]
     assert row.count("Bezig") == 3
     assert row.count("Niet gekozen") == 3
-    assert "De pilootprojecten kozen samen 3 ondersteuningsmodules" in html
+    assert (
+        "De pilootprojecten kozen samen 3 ondersteuningsmodules uit de menukaart; "
+        "nog geen enkele is afgerond."
+    ) in html
 
 
 def test_domain_matrix_marks_the_chosen_domains(programme, client):
