@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from besturen.filters import BestuurFilter
 from besturen.models import Bestuur, Lidmaatschap
 
 
@@ -10,8 +11,17 @@ def bestuur_list(request):
         "genoemd_in_rondes",
         Prefetch("lid_van", queryset=Lidmaatschap.objects.select_related("intercommunale")),
     )
-    groups = {"deelnemers": [], "genoemd": [], "leden": []}
-    for bestuur in besturen:
+    filterset = BestuurFilter(request.GET, queryset=besturen)
+    if not filterset.is_valid():
+        # An unknown filter value is answered plainly instead of silently showing everything.
+        return render(
+            request,
+            "besturen/bestuur_list.html",
+            {"filter": filterset, "invalid_filter": True},
+            status=400,
+        )
+    groups = {"filter": filterset, "deelnemers": [], "genoemd": [], "leden": []}
+    for bestuur in filterset.qs:
         if bestuur.deelnames.all():
             groups["deelnemers"].append(bestuur)
         elif bestuur.genoemd_in_rondes.all():

@@ -262,11 +262,30 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 
 MAP_TILE_URL = _str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = _str(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bijdragers',
+)
+
+
+def _tile_origin(url: str) -> str:
+    """The CSP source for a tile URL; a placeholder in the host ({s}) becomes a wildcard."""
+    scheme, sep, rest = url.partition("://")
+    if scheme not in {"http", "https"} or not sep or not rest.split("/", 1)[0]:
+        raise ImproperlyConfigured("MAP_TILE_URL must be an http(s):// address, or empty.")
+    labels = rest.split("/", 1)[0].split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    if any("{" in label for label in labels):
+        raise ImproperlyConfigured("MAP_TILE_URL may only use a placeholder in its first label.")
+    return f"{scheme}://{'.'.join(labels)}"
+
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *([_tile_origin(MAP_TILE_URL)] if MAP_TILE_URL else [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

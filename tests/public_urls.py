@@ -7,6 +7,7 @@ cannot be forgotten by the tests that walk them all.
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from besturen.models import Bestuur
+from lokaal.opendata import BY_SLUG
 from trajecten.models import Traject
 from workshops.models import Bijlage, Workshop
 
@@ -32,6 +33,12 @@ BUILDERS = {
         w.get_absolute_url() for w in Workshop.objects.select_related("traject")
     ],
     "workshops:bijlage": lambda: [b.get_absolute_url() for b in Bijlage.objects.all()],
+    "vergelijk": lambda: [reverse("vergelijk")],
+    "kaart": lambda: [reverse("kaart")],
+    "zoeken": lambda: [reverse("zoeken"), reverse("zoeken") + "?q=circulair"],
+    "open_data": lambda: [reverse("open_data")],
+    "open_data_csv": lambda: [reverse("open_data_csv", args=[slug]) for slug in BY_SLUG],
+    "open_data_json": lambda: [reverse("open_data_json", args=[slug]) for slug in BY_SLUG],
     "login": lambda: [reverse("login")],
     "password_reset": lambda: [reverse("password_reset")],
     "password_reset_done": lambda: [reverse("password_reset_done")],

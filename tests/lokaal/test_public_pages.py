@@ -16,7 +16,7 @@ QUERIES = {
     "home": 9,
     "besturen:list": 6,
     "besturen:detail": 10,
-    "trajecten:list": 6,
+    "trajecten:list": 7,
     "trajecten:detail": 10,
     "workshops:detail": 3,
 }

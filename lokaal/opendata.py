@@ -1,0 +1,552 @@
+"""Open data: the portal's public facts as CSV and JSON, with documented, stable columns.
+
+Every dataset is built from public fields only. Reports appear only once published, internal
+notes and attendance names never; structured results only for trajectories with published
+content (see `lokaal.openbaar`). Each dataset issues a fixed number of queries.
+"""
+
+import csv
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from besturen.models import Bestuur, Lidmaatschap
+from lokaal.openbaar import public_content_filter
+from trajecten.models import (
+    Beleidsactie,
+    Deelname,
+    GekozenModule,
+    Kpi,
+    LopendInitiatief,
+    Meting,
+    Partner,
+    Pilotkandidaat,
+    Traject,
+    Update,
+)
+from workshops.models import Coachingsmoment, Workshop
+
+LICENTIE = "CC BY 4.0"
+LICENTIE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
+# Spreadsheets run a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Kolom:
+    naam: str
+    uitleg: str
+    waarde: Callable
+
+
+@dataclass(frozen=True)
+class Dataset:
+    slug: str
+    titel: str
+    uitleg: str
+    kolommen: tuple[Kolom, ...]
+    rijen: Callable[[], Iterable]
+
+    @property
+    def kolomnamen(self) -> list[str]:
+        return [kolom.naam for kolom in self.kolommen]
+
+    def records(self) -> list[dict]:
+        return [{k.naam: k.waarde(obj) for k in self.kolommen} for obj in self.rijen()]
+
+
+def _url(obj) -> str:
+    return settings.SITE_URL + obj.get_absolute_url()
+
+
+def _datum(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat()
+    return value.isoformat()
+
+
+def _public_report(moment) -> str | None:
+    return moment.verslag_html if moment.is_public else None
+
+
+def _public_trajecten():
+    return Traject.objects.filter(public_content_filter())
+
+
+def _besturen():
+    return Bestuur.objects.prefetch_related(
+        Prefetch("deelnames", queryset=Deelname.objects.select_related("traject")),
+        Prefetch("lid_van", queryset=Lidmaatschap.objects.select_related("intercommunale")),
+    ).order_by("slug")
+
+
+def _trajecten():
+    return (
+        Traject.objects.with_progress()
+        .prefetch_related("prioritaire_actiedomeinen", "beleidsinstrumenten")
+        .order_by("slug")
+    )
+
+
+def _workshops():
+    return Workshop.objects.select_related("traject").order_by("traject__slug", "volgnummer")
+
+
+def _coachingsmomenten():
+    return Coachingsmoment.objects.select_related("traject").order_by(
+        "traject__slug", "gepland_op", "pk"
+    )
+
+
+def _updates():
+    return (
+        Update.objects.gepubliceerd()
+        .select_related("traject")
+        .order_by("traject__slug", "datum", "pk")
+    )
+
+
+def _results(model, *related: str, order: tuple[str, ...] = ("pk",)):
+    def rows():
+        return (
+            model.objects.filter(traject__in=_public_trajecten())
+            .select_related("traject", *related)
+            .order_by("traject__slug", *order)
+        )
+
+    return rows
+
+
+def _metingen():
+    return (
+        Meting.objects.filter(kpi__traject__in=_public_trajecten())
+        .select_related("kpi__traject")
+        .order_by("kpi__traject__slug", "kpi__naam", "kpi_id", "datum")
+    )
+
+
+TRAJECT = Kolom("traject", "De slug van het traject (zie trajecten).", lambda o: o.traject.slug)
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset(
+        "besturen",
+        "Besturen",
+        "Alle besturen op het portaal: deelnemers, besturen die als deelnemer genoemd worden "
+        "en de gemeentevennoten van de deelnemende intercommunales.",
+        (
+            Kolom("slug", "Vaste sleutel van het bestuur.", lambda b: b.slug),
+            Kolom("naam", "Officiële naam.", lambda b: b.naam),
+            Kolom("korte_naam", "Naam in lijsten en op de kaart.", lambda b: b.korte_naam),
+            Kolom("soort", "stad, gemeente, intercommunale of andere (code).", lambda b: b.soort),
+            Kolom(
+                "provincie",
+                "Provincie (code), leeg als niet van toepassing.",
+                lambda b: b.provincie,
+            ),
+            Kolom(
+                "nis_code", "NIS-code van de gemeente (Statbel), anders leeg.", lambda b: b.nis_code
+            ),
+            Kolom("website", "Website, als gekend.", lambda b: b.website),
+            Kolom(
+                "breedtegraad", "Breedtegraad (WGS84) van het centrum.", lambda b: b.breedtegraad
+            ),
+            Kolom("lengtegraad", "Lengtegraad (WGS84) van het centrum.", lambda b: b.lengtegraad),
+            Kolom(
+                "lid_van",
+                "Slugs van de intercommunales waarvan het bestuur gemeentevennoot is.",
+                lambda b: [m.intercommunale.slug for m in b.lid_van.all()],
+            ),
+            Kolom(
+                "trajecten",
+                "Slugs van de trajecten waarin het bestuur deelneemt.",
+                lambda b: [d.traject.slug for d in b.deelnames.all()],
+            ),
+            Kolom("url", "De pagina van het bestuur op dit portaal.", _url),
+        ),
+        _besturen,
+    ),
+    Dataset(
+        "lidmaatschappen",
+        "Gemeentevennoten van intercommunales",
+        "Welke gemeente lid is van welke intercommunale, en of dat lidmaatschap nagegaan is.",
+        (
+            Kolom("intercommunale", "Slug van de intercommunale.", lambda m: m.intercommunale.slug),
+            Kolom("lid", "Slug van de gemeente.", lambda m: m.lid.slug),
+            Kolom("lid_naam", "Naam van de gemeente.", lambda m: m.lid.naam),
+            Kolom("lid_nis_code", "NIS-code van de gemeente.", lambda m: m.lid.nis_code),
+            Kolom(
+                "geverifieerd",
+                "true als bevestigd is dat het lidmaatschap vandaag nog geldt.",
+                lambda m: m.geverifieerd,
+            ),
+            Kolom("toelichting", "Wat over het lidmaatschap geweten is.", lambda m: m.toelichting),
+        ),
+        lambda: Lidmaatschap.objects.select_related("intercommunale", "lid").order_by(
+            "intercommunale__slug", "lid__slug"
+        ),
+    ),
+    Dataset(
+        "trajecten",
+        "Trajecten",
+        "Alle begeleidingstrajecten, met hun deelnemers, gekozen actiedomeinen en voortgang. "
+        "De voortgang is berekend op het moment van downloaden.",
+        (
+            Kolom("slug", "Vaste sleutel van het traject.", lambda t: t.slug),
+            Kolom("titel", "Titel.", lambda t: t.titel),
+            Kolom("ronde", "Slug van de ronde van het programma.", lambda t: t.ronde.slug),
+            Kolom("soort", "strategie of pilootproject.", lambda t: t.soort),
+            Kolom("status", "gepland, lopend, afgerond of gestopt.", lambda t: t.status),
+            Kolom("samenvatting", "Publieke samenvatting.", lambda t: t.samenvatting),
+            Kolom("ambitie", "Publieke ambitie.", lambda t: t.ambitie),
+            Kolom(
+                "open_plaats",
+                "Voor een plaats waarvan het bestuur nog niet gekend is: wat er wel geweten is.",
+                lambda t: t.open_plaats,
+            ),
+            Kolom(
+                "trekkers",
+                "Slugs van de besturen die het traject trekken.",
+                lambda t: [
+                    d.bestuur.slug for d in t.deelnames.all() if d.rol == Deelname.Rol.TREKKER
+                ],
+            ),
+            Kolom(
+                "partners",
+                "Slugs van de besturen die als partner deelnemen.",
+                lambda t: [
+                    d.bestuur.slug for d in t.deelnames.all() if d.rol == Deelname.Rol.PARTNER
+                ],
+            ),
+            Kolom("gepland_start", "Geplande start (JJJJ-MM-DD).", lambda t: t.gepland_start),
+            Kolom("gepland_einde", "Gepland einde (JJJJ-MM-DD).", lambda t: t.gepland_einde),
+            Kolom(
+                "prioritaire_actiedomeinen",
+                "Namen van de gekozen prioritaire actiedomeinen.",
+                lambda t: [d.naam for d in t.prioritaire_actiedomeinen.all()],
+            ),
+            Kolom(
+                "beleidsinstrumenten",
+                "Namen van de gekozen beleidsinstrumenten.",
+                lambda t: [b.naam for b in t.beleidsinstrumenten.all()],
+            ),
+            Kolom(
+                "workshops_gepland",
+                "Aantal workshops, zonder de geannuleerde.",
+                lambda t: t.workshops_total,
+            ),
+            Kolom("workshops_gehouden", "Aantal gehouden workshops.", lambda t: t.workshops_held),
+            Kolom(
+                "achter_op_planning",
+                "true als een geplande datum voorbij is zonder gepubliceerd verslag.",
+                lambda t: t.is_behind_plan(),
+            ),
+            Kolom(
+                "laatst_bijgewerkt", "Laatste wijziging of publicatie.", lambda t: t.last_updated
+            ),
+            Kolom("url", "De pagina van het traject op dit portaal.", _url),
+        ),
+        _trajecten,
+    ),
+    Dataset(
+        "workshops",
+        "Workshops",
+        "Alle workshops, ook de geplande. Het verslag staat er enkel in als het gepubliceerd is.",
+        (
+            TRAJECT,
+            Kolom(
+                "volgnummer",
+                "Nummer van de workshop in het traject (1 tot 3).",
+                lambda w: w.volgnummer,
+            ),
+            Kolom("titel", "Titel.", lambda w: w.titel),
+            Kolom("thema", "Thema.", lambda w: w.thema),
+            Kolom(
+                "gepland_op", "Datum en uur (ISO 8601, tijd van Brussel).", lambda w: w.gepland_op
+            ),
+            Kolom("plaats", "Locatie of 'online'.", lambda w: w.plaats),
+            Kolom("status", "gepland, gehouden of geannuleerd.", lambda w: w.status),
+            Kolom(
+                "verslag_gepubliceerd",
+                "true als er een publiek verslag is.",
+                lambda w: w.is_public,
+            ),
+            Kolom(
+                "gepubliceerd_op",
+                "Wanneer het verslag gepubliceerd werd.",
+                lambda w: w.gepubliceerd_op if w.is_public else None,
+            ),
+            Kolom("verslag_html", "Het gepubliceerde verslag (HTML), anders leeg.", _public_report),
+            Kolom(
+                "aantal_aanwezigen",
+                "Hoeveel mensen er waren, bij een gepubliceerd verslag (geen namen).",
+                lambda w: w.aantal_aanwezigen if w.is_public else None,
+            ),
+            Kolom(
+                "beslissingen",
+                "De beslissingen uit het gepubliceerde verslag, anders leeg.",
+                lambda w: w.beslissingen if w.is_public else None,
+            ),
+            Kolom(
+                "volgende_stappen",
+                "De volgende stappen uit het gepubliceerde verslag, anders leeg.",
+                lambda w: w.volgende_stappen if w.is_public else None,
+            ),
+            Kolom(
+                "is_demo",
+                "true voor illustratieve demo-inhoud die geen echte workshop beschrijft.",
+                lambda w: w.is_demo and w.is_public,
+            ),
+            Kolom("url", "De pagina van de workshop op dit portaal.", _url),
+        ),
+        _workshops,
+    ),
+    Dataset(
+        "coachingsmomenten",
+        "Coachingsmomenten",
+        "De tussentijdse coachingsmomenten van de pilootprojecten. Het verslag staat er enkel "
+        "in als het gepubliceerd is.",
+        (
+            TRAJECT,
+            Kolom(
+                "gepland_op", "Datum en uur (ISO 8601, tijd van Brussel).", lambda c: c.gepland_op
+            ),
+            Kolom("vorm", "ter_plaatse, online of telefonisch.", lambda c: c.vorm),
+            Kolom("onderwerp", "Onderwerp.", lambda c: c.onderwerp),
+            Kolom("status", "gepland, gehouden of geannuleerd.", lambda c: c.status),
+            Kolom(
+                "verslag_gepubliceerd", "true als er een publiek verslag is.", lambda c: c.is_public
+            ),
+            Kolom(
+                "gepubliceerd_op",
+                "Wanneer het verslag gepubliceerd werd.",
+                lambda c: c.gepubliceerd_op if c.is_public else None,
+            ),
+            Kolom("verslag_html", "Het gepubliceerde verslag (HTML), anders leeg.", _public_report),
+            Kolom(
+                "is_demo",
+                "true voor illustratieve demo-inhoud.",
+                lambda c: c.is_demo and c.is_public,
+            ),
+        ),
+        _coachingsmomenten,
+    ),
+    Dataset(
+        "updates",
+        "Updates",
+        "De gepubliceerde nieuwsberichten op de tijdlijn van de trajecten.",
+        (
+            TRAJECT,
+            Kolom("datum", "Datum van de update.", lambda u: u.datum),
+            Kolom("titel", "Titel.", lambda u: u.titel),
+            Kolom("tekst_html", "De tekst (HTML).", lambda u: u.tekst_html),
+            Kolom(
+                "gepubliceerd_op",
+                "Wanneer de update gepubliceerd werd.",
+                lambda u: u.gepubliceerd_op,
+            ),
+            Kolom("is_demo", "true voor illustratieve demo-inhoud.", lambda u: u.is_demo),
+        ),
+        _updates,
+    ),
+    Dataset(
+        "lopende-initiatieven",
+        "Lopende initiatieven (strategie)",
+        "De initiatieven die een strategietraject in zijn prioritaire actiedomeinen in kaart "
+        "bracht.",
+        (
+            TRAJECT,
+            Kolom("naam", "Naam van het initiatief.", lambda i: i.naam),
+            Kolom(
+                "actiedomein",
+                "Naam van het actiedomein, als gekend.",
+                lambda i: i.actiedomein.naam if i.actiedomein else None,
+            ),
+            Kolom("eigenaar", "Wie het initiatief trekt.", lambda i: i.eigenaar),
+            Kolom("status", "idee, lopend of afgerond.", lambda i: i.status),
+        ),
+        _results(LopendInitiatief, "actiedomein", order=("naam", "pk")),
+    ),
+    Dataset(
+        "beleidsacties",
+        "Verkende beleidsacties (strategie)",
+        "De beleidsacties die een strategietraject verkende.",
+        (
+            TRAJECT,
+            Kolom("titel", "Titel van de beleidsactie.", lambda a: a.titel),
+            Kolom("omschrijving", "Omschrijving.", lambda a: a.omschrijving),
+            Kolom(
+                "actiedomein",
+                "Naam van het actiedomein, als gekend.",
+                lambda a: a.actiedomein.naam if a.actiedomein else None,
+            ),
+            Kolom(
+                "beleidsinstrument",
+                "Naam van het beleidsinstrument, als gekend.",
+                lambda a: a.beleidsinstrument.naam if a.beleidsinstrument else None,
+            ),
+        ),
+        _results(Beleidsactie, "actiedomein", "beleidsinstrument", order=("titel", "pk")),
+    ),
+    Dataset(
+        "pilotkandidaten",
+        "Kandidaat-pilootprojecten (strategie)",
+        "De pilootprojecten die een strategietraject samen met lokale stakeholders naar voren "
+        "schoof.",
+        (
+            TRAJECT,
+            Kolom("naam", "Naam van de kandidaat.", lambda p: p.naam),
+            Kolom("omschrijving", "Omschrijving.", lambda p: p.omschrijving),
+            Kolom("stakeholders", "Met wie de kandidaat bepaald werd.", lambda p: p.stakeholders),
+            Kolom(
+                "vervolgtraject",
+                "Slug van het pilootprojecttraject dat eruit volgde, als dat er is.",
+                lambda p: p.vervolgtraject.slug if p.vervolgtraject else None,
+            ),
+        ),
+        _results(Pilotkandidaat, "vervolgtraject", order=("naam", "pk")),
+    ),
+    Dataset(
+        "modules",
+        "Gekozen ondersteuningsmodules (pilootproject)",
+        "Welke modules uit de menukaart elk pilootproject koos, met hun stand en resultaat.",
+        (
+            TRAJECT,
+            Kolom("module", "Naam van de module.", lambda m: m.module.naam),
+            Kolom("status", "gekozen, bezig of afgerond.", lambda m: m.status),
+            Kolom("resultaat", "Wat de module opleverde.", lambda m: m.resultaat),
+        ),
+        _results(GekozenModule, "module", order=("module__volgorde", "pk")),
+    ),
+    Dataset(
+        "partners",
+        "Partners (pilootproject)",
+        "De partners die een pilootproject zoekt of al aan boord heeft.",
+        (
+            TRAJECT,
+            Kolom("naam", "Naam van de partner.", lambda p: p.naam),
+            Kolom("rol", "Rol in het project.", lambda p: p.rol),
+            Kolom("status", "gezocht, in_gesprek of aan_boord.", lambda p: p.status),
+        ),
+        _results(Partner, order=("naam", "pk")),
+    ),
+    Dataset(
+        "kpis",
+        "KPI's (pilootproject)",
+        "De indicatoren die een pilootproject volgt, met nulwaarde en streefwaarde.",
+        (
+            Kolom("id", "Vaste sleutel van de KPI (zie metingen).", lambda k: k.pk),
+            TRAJECT,
+            Kolom("naam", "Naam van de KPI.", lambda k: k.naam),
+            Kolom("eenheid", "Eenheid.", lambda k: k.eenheid),
+            Kolom("nulwaarde", "Waarde bij de start.", lambda k: k.nulwaarde),
+            Kolom("streefwaarde", "Waarde die het project nastreeft.", lambda k: k.streefwaarde),
+            Kolom(
+                "catalogus",
+                "Slug van de KPI in de catalogus, leeg voor een eigen KPI.",
+                lambda k: k.definitie.slug if k.definitie else None,
+            ),
+        ),
+        _results(Kpi, "definitie", order=("naam", "pk")),
+    ),
+    Dataset(
+        "metingen",
+        "KPI-metingen (pilootproject)",
+        "Elke gemeten waarde van een KPI.",
+        (
+            Kolom("kpi", "Id van de KPI (zie kpis).", lambda m: m.kpi_id),
+            Kolom("traject", "De slug van het traject.", lambda m: m.kpi.traject.slug),
+            Kolom("kpi_naam", "Naam van de KPI.", lambda m: m.kpi.naam),
+            Kolom("eenheid", "Eenheid.", lambda m: m.kpi.eenheid),
+            Kolom("datum", "Datum van de meting.", lambda m: m.datum),
+            Kolom("waarde", "Gemeten waarde.", lambda m: m.waarde),
+            Kolom("toelichting", "Toelichting bij de meting.", lambda m: m.toelichting),
+        ),
+        _metingen,
+    ),
+)
+BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    if isinstance(value, date | datetime):
+        return _datum(value)
+    return value
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(str(item) for item in value)
+    if isinstance(value, date | datetime):
+        return _datum(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return str(value)
+
+
+def _dataset(slug: str) -> Dataset:
+    dataset = BY_SLUG.get(slug)
+    if dataset is None:
+        raise Http404("Deze dataset bestaat niet.")
+    return dataset
+
+
+def open_data(request):
+    return render(
+        request,
+        "lokaal/open_data.html",
+        {"datasets": DATASETS, "licentie": LICENTIE, "licentie_url": LICENTIE_URL},
+    )
+
+
+def _download_headers(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def dataset_csv(request, slug: str):
+    dataset = _dataset(slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow(dataset.kolomnamen)
+    for record in dataset.records():
+        writer.writerow([_csv_value(value) for value in record.values()])
+    return _download_headers(response, f"lokaal-circulair-{dataset.slug}.csv")
+
+
+def dataset_json(request, slug: str):
+    dataset = _dataset(slug)
+    body = {
+        "dataset": dataset.slug,
+        "titel": dataset.titel,
+        "licentie": LICENTIE,
+        "licentie_url": LICENTIE_URL,
+        "bron": settings.SITE_URL + request.path,
+        "gemaakt_op": timezone.localtime().isoformat(timespec="seconds"),
+        "kolommen": dataset.kolomnamen,
+        "rijen": [
+            {key: _json_value(value) for key, value in record.items()}
+            for record in dataset.records()
+        ],
+    }
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    return _download_headers(response, f"lokaal-circulair-{dataset.slug}.json")

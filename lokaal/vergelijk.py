@@ -1,0 +1,252 @@
+"""The comparison page: every participant side by side, and a summary of the round in words."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils import timezone
+
+from lokaal.openbaar import has_public_content
+from trajecten.models import (
+    Actiedomein,
+    Deelname,
+    GekozenModule,
+    Ondersteuningsmodule,
+    Ronde,
+    Traject,
+)
+
+WORKSHOPS_PER_TRACK = 3
+
+
+@dataclass(frozen=True)
+class Cel:
+    """One cell of the status grid: a status the eye can scan and the words a reader needs."""
+
+    code: str  # css class suffix
+    symbool: str
+    label: str
+    detail: str = ""
+
+
+def workshop_cell(workshop, now) -> Cel:
+    if workshop is None:
+        return Cel("leeg", "–", "Niet gepland")
+    datum = f"{timezone.localtime(workshop.gepland_op):%d/%m/%Y}" if workshop.gepland_op else ""
+    if workshop.is_cancelled:
+        return Cel("geannuleerd", "✕", "Geannuleerd", datum)
+    if workshop.is_behind_plan(now):
+        return Cel("achter", "!", "Achter op planning", datum)
+    if workshop.is_held:
+        return Cel("gehouden", "✓", "Gehouden", datum)
+    return Cel("gepland", "○", "Gepland", datum or "datum nog niet bekend")
+
+
+MODULE_CELLS = {
+    GekozenModule.Status.GEKOZEN: ("gekozen", "○"),
+    GekozenModule.Status.BEZIG: ("bezig", "◐"),
+    GekozenModule.Status.AFGEROND: ("afgerond", "✓"),
+}
+
+
+def module_cell(gekozen: GekozenModule | None) -> Cel:
+    if gekozen is None:
+        return Cel("leeg", "–", "Niet gekozen")
+    code, symbool = MODULE_CELLS.get(gekozen.status, ("gekozen", "○"))
+    return Cel(code, symbool, gekozen.get_status_display())
+
+
+def participant_label(traject: Traject) -> str:
+    if traject.is_open:
+        return "Open plaats"
+    # The lead bestuur first ("partner" sorts before "trekker" in the prefetch's order).
+    deelnames = sorted(traject.deelnames.all(), key=lambda d: d.rol != Deelname.Rol.TREKKER)
+    return " & ".join(deelname.bestuur.korte_naam for deelname in deelnames)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[str]:
+    """A few plain Dutch sentences about the round, each computed from the rows shown."""
+    strategie = [r for r in rows if r["traject"].soort == Traject.Soort.STRATEGIE]
+    pilots = [r for r in rows if r["traject"].soort == Traject.Soort.PILOOTPROJECT]
+    besturen = {b.pk for r in rows for b in r["traject"].deelnemers}
+    open_places = sum(1 for r in rows if r["traject"].is_open)
+    sentences = []
+
+    sentence = (
+        f"Deze ronde telt {_count(len(rows), 'traject', 'trajecten')}: "
+        f"{_count(len(strategie), 'strategietraject', 'strategietrajecten')} en "
+        f"{_count(len(pilots), 'pilootproject', 'pilootprojecten')}, "
+        f"met samen {_count(len(besturen), 'deelnemend bestuur', 'deelnemende besturen')}."
+    )
+    if open_places:
+        sentence += (
+            f" Voor {_count(open_places, 'plaats', 'plaatsen')} is het bestuur nog niet bekend."
+        )
+    sentences.append(sentence)
+
+    held = sum(r["traject"].workshops_held for r in rows)
+    planned = sum(r["traject"].workshops_total for r in rows)
+    cancelled = sum(1 for r in rows for w in r["traject"].workshops.all() if w.is_cancelled)
+    if planned:
+        workshops = _count(planned, "geplande workshop", "geplande workshops")
+        if held:
+            sentence = f"Van de {workshops} {'is' if held == 1 else 'zijn'} er {held} gehouden"
+        else:
+            sentence = f"Van de {workshops} is er nog geen enkele gehouden"
+        if cancelled:
+            sentence += f"; {cancelled} werd{'en' if cancelled != 1 else ''} geannuleerd"
+        sentences.append(sentence + ".")
+
+    behind = [r for r in rows if r["achter"]]
+    if behind:
+        sentences.append(
+            f"{_count(len(behind), 'traject loopt', 'trajecten lopen')} achter op planning: "
+            "een geplande datum is voorbij zonder dat er een verslag gepubliceerd is."
+        )
+    else:
+        sentences.append("Geen enkel traject loopt achter op planning.")
+
+    if strategie:
+        with_candidates = sum(1 for r in strategie if r["pilotkandidaten"])
+        total = _count(len(strategie), "strategietraject", "strategietrajecten")
+        if with_candidates:
+            sentences.append(
+                f"{with_candidates} van de {total} "
+                f"{'heeft' if with_candidates == 1 else 'hebben'} al een of meer "
+                "kandidaat-pilootprojecten gevonden."
+            )
+        else:
+            sentences.append(
+                f"Nog geen van de {total} heeft een kandidaat-pilootproject gepubliceerd."
+            )
+
+    chosen = Counter(d.pk for r in rows for d in r["domeinen"])
+    if chosen:
+        top = max(chosen.values())
+        names = [d.naam.lower() for d in actiedomeinen if chosen.get(d.pk) == top]
+        with_domains = sum(1 for r in rows if r["domeinen"])
+        sentences.append(
+            f"{_count(with_domains, 'traject koos', 'trajecten kozen')} prioritaire actiedomeinen; "
+            f"het vaakst gekozen {'is' if len(names) == 1 else 'zijn'} {_join(names)} "
+            f"({_count(top, 'traject', 'trajecten')})."
+        )
+    else:
+        sentences.append("Nog geen enkel traject heeft prioritaire actiedomeinen vastgelegd.")
+
+    if pilots:
+        modules = sum(len(r["modules"]) for r in pilots)
+        if modules:
+            done = sum(
+                1 for r in pilots for m in r["modules"] if m.status == GekozenModule.Status.AFGEROND
+            )
+            sentences.append(
+                "De pilootprojecten kozen samen "
+                f"{_count(modules, 'ondersteuningsmodule', 'ondersteuningsmodules')} "
+                + (
+                    f"uit de menukaart, waarvan er {done} afgerond {'is' if done == 1 else 'zijn'}."
+                    if done
+                    else "uit de menukaart; nog geen enkele is afgerond."
+                )
+            )
+        else:
+            sentences.append(
+                "Nog geen enkel pilootproject heeft zijn keuze uit de menukaart gepubliceerd."
+            )
+    return sentences
+
+
+def build_rows(trajecten, modules_menu, now) -> tuple[list[dict], range]:
+    """One row per trajectory; every row has a cell for the same workshop numbers."""
+    trajecten = list(trajecten)
+    highest = max(
+        [WORKSHOPS_PER_TRACK, *(w.volgnummer for t in trajecten for w in t.workshops.all())]
+    )
+    numbers = range(1, highest + 1)
+    rows = []
+    for traject in trajecten:
+        public = has_public_content(traject)
+        by_number = {w.volgnummer: w for w in traject.workshops.all()}
+        chosen = {m.module_id: m for m in traject.modules.all()} if public else {}
+        rows.append(
+            {
+                "traject": traject,
+                "label": participant_label(traject),
+                "workshops": [workshop_cell(by_number.get(n), now) for n in numbers],
+                "modules": list(chosen.values()),
+                "module_cells": [module_cell(chosen.get(m.pk)) for m in modules_menu],
+                "domeinen": list(traject.prioritaire_actiedomeinen.all()),
+                "pilotkandidaten": list(traject.pilotkandidaten.all()) if public else [],
+                "achter": traject.is_behind_plan(now),
+            }
+        )
+    return rows, numbers
+
+
+def vergelijk(request):
+    rondes = list(Ronde.objects.all())
+    slug = request.GET.get("ronde")
+    if slug is None:
+        ronde = rondes[0] if rondes else None
+    else:
+        ronde = next((r for r in rondes if r.slug == slug), None)
+        if ronde is None:
+            return render(
+                request,
+                "lokaal/vergelijk.html",
+                {"rondes": rondes, "onbekende_ronde": slug[:60]},
+                status=404,
+            )
+    trajecten = (
+        Traject.objects.filter(ronde=ronde)
+        .with_progress()
+        .prefetch_related(
+            "prioritaire_actiedomeinen",
+            "pilotkandidaten",
+            Prefetch("modules", queryset=GekozenModule.objects.select_related("module")),
+        )
+        .order_by("soort", "titel")
+    )
+    modules_menu = list(Ondersteuningsmodule.objects.all())
+    actiedomeinen = list(Actiedomein.objects.all())
+    now = timezone.now()
+    trajecten = list(trajecten) if ronde else []
+    # Each track gets its own table, so each has only as many workshop columns as it needs.
+    strategie, strategie_numbers = build_rows(
+        [t for t in trajecten if t.soort == Traject.Soort.STRATEGIE], modules_menu, now
+    )
+    pilots, pilot_numbers = build_rows(
+        [t for t in trajecten if t.soort == Traject.Soort.PILOOTPROJECT], modules_menu, now
+    )
+    rows = strategie + pilots
+    chosen = [d for d in actiedomeinen if any(d in r["domeinen"] for r in rows)]
+    return render(
+        request,
+        "lokaal/vergelijk.html",
+        {
+            "ronde": ronde,
+            "rondes": rondes,
+            "samenvatting": round_summary(rows, actiedomeinen) if rows else [],
+            "strategie": strategie,
+            "pilots": pilots,
+            "strategie_numbers": strategie_numbers,
+            "pilot_numbers": pilot_numbers,
+            "modules_menu": modules_menu,
+            "actiedomeinen": chosen,
+            "niet_gekozen": [d for d in actiedomeinen if d not in chosen],
+            "domein_matrix": [
+                {"row": row, "cells": [d in row["domeinen"] for d in chosen]} for row in rows
+            ],
+            "domein_totalen": [sum(d in r["domeinen"] for r in rows) for d in chosen],
+        },
+    )
