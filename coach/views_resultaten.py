@@ -157,8 +157,6 @@ def overview(request, slug):
         "workshops",
         "coachingsmomenten",
         Prefetch("updates", queryset=Update.objects.gepubliceerd(), to_attr="publieke_updates"),
-        "prioritaire_actiedomeinen",
-        "beleidsinstrumenten",
     )
     services.prefetch_results(traject)
     return render(

@@ -132,6 +132,8 @@ def prefetch_results(traject: Traject) -> None:
     """Load every structured result of the trajectory's kind: one query per kind of result."""
     if traject.soort == Traject.Soort.STRATEGIE:
         lookups = [
+            "prioritaire_actiedomeinen",
+            "beleidsinstrumenten",
             Prefetch("initiatieven", LopendInitiatief.objects.select_related("actiedomein")),
             Prefetch(
                 "beleidsacties",

@@ -86,8 +86,9 @@ def _reference(model, naam: str, **extra):
 
 
 def fill_strategy_results(traject: Traject, n: int = 1) -> None:
-    """n of each strategy result, with their reference terms."""
-    for i in range(n):
+    """n more of each strategy result, with their reference terms."""
+    start = traject.initiatieven.count()
+    for i in range(start, start + n):
         domein = _reference(Actiedomein, f"domein {i}")
         instrument = _reference(Beleidsinstrument, f"instrument {i}")
         traject.prioritaire_actiedomeinen.add(domein)
@@ -112,8 +113,9 @@ def fill_strategy_results(traject: Traject, n: int = 1) -> None:
 
 
 def fill_pilot_results(traject: Traject, n: int = 1, metingen: int = 2) -> None:
-    """n of each pilot result; every KPI gets `metingen` dated measurements."""
-    for i in range(n):
+    """n more of each pilot result; every KPI gets `metingen` dated measurements."""
+    start = traject.kpis.count()
+    for i in range(start, start + n):
         module = _reference(Ondersteuningsmodule, f"module {i}")
         GekozenModule.objects.create(traject=traject, module=module, resultaat=f"Resultaat {i}")
         Partner.objects.create(traject=traject, naam=f"Partner {i}", rol="Uitvoerder")
