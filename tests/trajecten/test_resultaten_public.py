@@ -97,6 +97,7 @@ def test_pilot_results_on_the_public_page(client, pilot):
         assert text in page, text
     assert "118" not in page
     assert "Bewerken" not in page and "/coach/" not in page
+    assert "{#" not in page and "Needs:" not in page  # template comments stay comments
 
 
 def test_a_trajectory_without_results_shows_no_empty_section(client, pilot):
