@@ -256,7 +256,6 @@ def result_update(request, slug, pk, onderdeel):
     if refusal := _wrong_track(request, traject, onderdeel.soort):
         return refusal
     item = get_object_or_404(getattr(traject, onderdeel.relation).all(), pk=pk)
-    extra, _ = _kpi_catalogue_extra(request, onderdeel)
     if request.method == "POST":
         form = onderdeel.form_class(request.POST, instance=item, traject=traject)
         if form.is_valid():
@@ -278,7 +277,6 @@ def result_update(request, slug, pk, onderdeel):
         form,
         titel=f"Bewerken: {onderdeel.enkelvoud} “{item}”",
         anchor=onderdeel.relation,
-        **extra,
     )
 
 
