@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
+from trajecten import services
 from trajecten.filters import TrajectFilter
 from trajecten.models import Traject
 
@@ -33,8 +34,14 @@ def traject_detail(request, slug):
         ),
         slug=slug,
     )
+    # Structured results go public with the trajectory's first published content; only then
+    # are they loaded (one query per kind of result, whatever their number).
+    show_results = traject.has_public_content
+    if show_results:
+        services.prefetch_results(traject)
+        show_results = services.traject_has_results(traject)
     return render(
         request,
         "trajecten/traject_detail.html",
-        {"traject": traject, "timeline": traject.momenten},
+        {"traject": traject, "timeline": traject.momenten, "toon_resultaten": show_results},
     )

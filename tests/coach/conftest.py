@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from tests import factories
+from trajecten.models import Traject
 from workshops.models import Bijlage
 
 
@@ -40,6 +41,14 @@ class World:
     @cached_property
     def traject(self):
         traject = factories.make_traject(titel="Traject van de coach")
+        traject.coaches.add(self.coach)
+        return traject
+
+    @cached_property
+    def pilot_traject(self):
+        traject = factories.make_traject(
+            titel="Pilootproject van de coach", soort=Traject.Soort.PILOOTPROJECT
+        )
         traject.coaches.add(self.coach)
         return traject
 

@@ -7,7 +7,8 @@ To add URLs (e.g. the structured results): give each URL name a profile in `EXPE
 new path parameter a way to fill it in `KWARGS` (a function of the `World` in conftest.py).
 URLs with the same parameter names share those fixtures. Modules named
 `tests/coach/test_resultaten*.py` may instead define `MATRIX_EXPECTED` and `MATRIX_KWARGS`
-dicts of the same shape; they are merged in here.
+dicts of the same shape, and `MATRIX_URL_KWARGS` (URL name -> function of the `World` giving
+all kwargs) where a parameter name means different things per URL; they are merged in here.
 """
 
 import functools
@@ -86,23 +87,26 @@ KWARGS = {
 
 
 @functools.cache
-def tables() -> tuple[dict, dict]:
+def tables() -> tuple[dict, dict, dict]:
     """EXPECTED and KWARGS with the entries of the results tests merged in.
 
     Merged when first needed (not at import), so whichever test module pytest imports first,
     every table is complete.
     """
-    expected, kwargs = dict(EXPECTED), dict(KWARGS)
+    expected, kwargs, url_kwargs = dict(EXPECTED), dict(KWARGS), {}
     for info in pkgutil.iter_modules(tests.coach.__path__):
         if info.name.startswith("test_resultaten"):
             module = importlib.import_module(f"tests.coach.{info.name}")
             expected.update(getattr(module, "MATRIX_EXPECTED", {}))
             kwargs.update(getattr(module, "MATRIX_KWARGS", {}))
-    return expected, kwargs
+            url_kwargs.update(getattr(module, "MATRIX_URL_KWARGS", {}))
+    return expected, kwargs, url_kwargs
 
 
 def url_for(name: str, params: list[str], world) -> str:
-    kwargs = tables()[1]
+    _, kwargs, url_kwargs = tables()
+    if name in url_kwargs:
+        return reverse(f"coach:{name}", kwargs=url_kwargs[name](world))
     return reverse(f"coach:{name}", kwargs={p: kwargs[p](world) for p in params})
 
 
@@ -127,14 +131,14 @@ CASES = [
 
 
 def test_every_coach_url_has_expectations():
-    expected, kwargs = tables()
+    expected, kwargs, url_kwargs = tables()
     names = [name for name, _ in PATTERNS]
     assert None not in names, "every coach URL needs a name"
     missing = sorted(set(names) - set(expected))
     assert not missing, f"add these coach URLs to EXPECTED in {__file__}: {missing}"
     stale = sorted(set(expected) - set(names))
     assert not stale, f"EXPECTED names URLs that no longer exist: {stale}"
-    params = {param for _, ps in PATTERNS for param in ps}
+    params = {param for name, ps in PATTERNS if name not in url_kwargs for param in ps}
     assert params <= set(kwargs), f"add fixtures to KWARGS for: {sorted(params - set(kwargs))}"
 
 

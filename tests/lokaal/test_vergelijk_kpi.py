@@ -11,7 +11,7 @@ from tests.bulk import add_activity
 from trajecten.models import Kpi, Meting, Traject
 
 SLUG = "pilootproject-deelfabriek-kortrijk"
-DETAIL_QUERIES = 13
+DETAIL_QUERIES = 15
 
 
 def _kpi(traject, **fields) -> Kpi:

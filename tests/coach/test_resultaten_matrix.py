@@ -1,0 +1,36 @@
+"""The structured-results URLs in the global permission matrix (tests/coach/test_permissions.py).
+
+Each results URL gets a profile, and its kwargs come from `resultaten_kwargs`, which makes the
+result the URL is about on the coach's own strategy or pilot trajectory.
+"""
+
+from tests.coach.resultaten_urls import RESULTATEN_URLS, resultaten_kwargs
+from tests.coach.test_permissions import CONFIRM, FORM, PAGE, own, profile
+
+# Priorities are check boxes: an empty POST is a valid "none chosen" and redirects.
+CHOICES = profile(get=own(200), post=own(302))
+
+
+def _profile(name: str) -> dict:
+    if name == "resultaten":
+        return PAGE
+    if name == "resultaten_prioriteiten":
+        return CHOICES
+    if name.endswith("_verwijderen"):
+        return CONFIRM
+    return FORM
+
+
+MATRIX_EXPECTED = {name: _profile(name) for name in RESULTATEN_URLS}
+MATRIX_URL_KWARGS = {
+    name: (
+        lambda world, name=name: resultaten_kwargs(
+            name, strategie=world.traject, pilot=world.pilot_traject
+        )
+    )
+    for name in RESULTATEN_URLS
+}
+
+
+def test_every_results_url_is_in_the_matrix():
+    assert set(MATRIX_EXPECTED) == set(RESULTATEN_URLS)

@@ -1,0 +1,166 @@
+"""Writes to a trajectory's structured results.
+
+Every write names the user who makes it (`by`), so the history records who changed what even
+outside a request (a shell, a management command). Inside a request the history middleware
+would find the same user; setting it explicitly makes that independent of the middleware.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, prefetch_related_objects
+
+from trajecten.models import (
+    Actiedomein,
+    Beleidsactie,
+    Beleidsinstrument,
+    GekozenModule,
+    Kpi,
+    LopendInitiatief,
+    Meting,
+    Partner,
+    Pilotkandidaat,
+    Traject,
+)
+
+type StructuredResult = (
+    LopendInitiatief | Beleidsactie | Pilotkandidaat | GekozenModule | Partner | Kpi | Meting
+)
+
+
+# Which results belong to which kind of trajectory.
+RESULTS_BY_SOORT: dict[str, tuple[type, ...]] = {
+    Traject.Soort.STRATEGIE: (LopendInitiatief, Beleidsactie, Pilotkandidaat),
+    Traject.Soort.PILOOTPROJECT: (GekozenModule, Partner, Kpi, Meting),
+}
+
+
+class WrongTrackError(ValueError):
+    """A strategy result on a pilot trajectory, or the other way round."""
+
+
+class DuplicateResult(Exception):
+    """The row would break a uniqueness rule (a second measurement on one date, a module twice).
+
+    Forms check this first; this covers the race where two coaches save at the same moment.
+    """
+
+
+@transaction.atomic
+def set_traject_priorities(
+    *,
+    traject: Traject,
+    actiedomeinen: Iterable[Actiedomein],
+    beleidsinstrumenten: Iterable[Beleidsinstrument],
+    by: AbstractBaseUser,
+) -> bool:
+    """Replace the trajectory's priority action domains and policy instruments.
+
+    Returns whether anything changed. The change is recorded as ONE history entry of the
+    trajectory holding both lists, instead of one entry per added or removed term.
+    """
+    new_domains = {d.pk for d in actiedomeinen}
+    new_instruments = {i.pk for i in beleidsinstrumenten}
+    old_domains = set(traject.prioritaire_actiedomeinen.values_list("pk", flat=True))
+    old_instruments = set(traject.beleidsinstrumenten.values_list("pk", flat=True))
+    if new_domains == old_domains and new_instruments == old_instruments:
+        return False
+
+    traject.skip_history_when_saving = True
+    try:
+        traject.prioritaire_actiedomeinen.set(new_domains)
+        traject.beleidsinstrumenten.set(new_instruments)
+    finally:
+        del traject.skip_history_when_saving
+    traject._history_user = by
+    traject.save(update_fields=["bijgewerkt_op"])
+    return True
+
+
+def save_result[R: StructuredResult](*, item: R, by: AbstractBaseUser) -> R:
+    """Create or update one structured result (an initiative, partner, KPI, measurement...)."""
+    traject = item.kpi.traject if isinstance(item, Meting) else item.traject
+    if not isinstance(item, RESULTS_BY_SOORT[traject.soort]):
+        raise WrongTrackError(
+            f"{item._meta.verbose_name} hoort niet bij een {traject.get_soort_display().lower()}."
+        )
+    if (
+        isinstance(item, Pilotkandidaat)
+        and item.vervolgtraject_id
+        and item.vervolgtraject.soort != Traject.Soort.PILOOTPROJECT
+    ):
+        raise WrongTrackError("Een vervolgtraject moet een pilootprojecttraject zijn.")
+    item._history_user = by
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError as exc:
+        # Only the unique constraints can fail here: every other rule is checked by the form.
+        raise DuplicateResult(str(exc)) from exc
+    return item
+
+
+def delete_result(*, item: StructuredResult, by: AbstractBaseUser) -> None:
+    """Delete one structured result that has no dependent rows (everything except a KPI)."""
+    if isinstance(item, Kpi):
+        raise TypeError("Use delete_kpi: a KPI takes its measurements with it.")
+    item._history_user = by
+    item.delete()
+
+
+@transaction.atomic
+def delete_kpi(*, kpi: Kpi, by: AbstractBaseUser) -> int:
+    """Delete a KPI and its measurements, each recorded in the history with the user.
+
+    Returns the number of measurements deleted with it.
+    """
+    metingen = list(kpi.metingen.all())
+    for meting in metingen:
+        meting._history_user = by
+        meting.delete()
+    kpi._history_user = by
+    kpi.delete()
+    return len(metingen)
+
+
+# Reads shared by the public trajectory page and the coach's results pages, so both load the
+# results in the same fixed number of queries.
+
+
+def prefetch_results(traject: Traject) -> None:
+    """Load every structured result of the trajectory's kind: one query per kind of result."""
+    if traject.soort == Traject.Soort.STRATEGIE:
+        lookups = [
+            "prioritaire_actiedomeinen",
+            "beleidsinstrumenten",
+            Prefetch("initiatieven", LopendInitiatief.objects.select_related("actiedomein")),
+            Prefetch(
+                "beleidsacties",
+                Beleidsactie.objects.select_related("actiedomein", "beleidsinstrument"),
+            ),
+            Prefetch("pilotkandidaten", Pilotkandidaat.objects.select_related("vervolgtraject")),
+        ]
+    else:
+        lookups = [
+            Prefetch("modules", GekozenModule.objects.select_related("module")),
+            "partners",
+            Prefetch("kpis", Kpi.objects.select_related("definitie")),
+            "kpis__metingen",
+        ]
+    prefetch_related_objects([traject], *lookups)
+
+
+def traject_has_results(traject: Traject) -> bool:
+    """Whether any structured result was recorded; reads what `prefetch_results` loaded."""
+    if traject.soort == Traject.Soort.STRATEGIE:
+        relations = [
+            traject.prioritaire_actiedomeinen,
+            traject.beleidsinstrumenten,
+            traject.initiatieven,
+            traject.beleidsacties,
+            traject.pilotkandidaten,
+        ]
+    else:
+        relations = [traject.modules, traject.partners, traject.kpis]
+    return any(relation.all() for relation in relations)
