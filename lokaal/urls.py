@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from lokaal import views
+from lokaal import health, views
 
 admin.site.site_header = "Lokaal Circulair – programmabeheer"
 admin.site.site_title = "Lokaal Circulair"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("trajecten/", include("workshops.urls")),
     path("coach/", include("coach.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/ping", health.ping, name="healthz-ping"),
 ]
 
 if settings.DEBUG:

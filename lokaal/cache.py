@@ -1,0 +1,96 @@
+"""The shared page cache for anonymous visitors, and the content version that invalidates it.
+
+Every public page is derived from the programme's data. Rather than working out which pages a
+change touches, any change to the data bumps one global *content version*; a cached page is only
+served while the version it was rendered under is still the current one. The version lives in
+the Django cache (Redis in production), so every process and host sees a bump at once.
+
+The version is bumped by model signals (connected in `lokaal.apps`) and, as a safety net for
+bulk `.update()` calls that send no signal, after every successful POST/PUT/PATCH/DELETE.
+Entries also expire after `PAGE_CACHE_SECONDS`, which bounds how long time-derived text
+("3 weeks ago", "behind plan") can lag.
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "content-version"
+PAGE_KEY_PREFIX = "page:"
+# Stands in for the CSP nonce inside a stored page; each hit gets a fresh nonce.
+NONCE_PLACEHOLDER = b"\x00lokaal-csp-nonce\x00"
+
+# Models whose changes never show on a public page: bumping for them would only empty the cache.
+UNVERSIONED_APPS = frozenset({"sessions", "admin", "axes", "contenttypes"})
+
+
+def current_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Start from the clock so a restarted cache never hands out an old version number again.
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_version() -> None:
+    """Invalidate every cached page, in every process that shares this cache."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): start a fresh one
+        cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+
+
+def content_changed(sender, **kwargs) -> None:
+    """Signal receiver: any write to a model that public pages show bumps the version."""
+    if kwargs.get("raw"):  # loaddata: the restore path bumps once at the end
+        return
+    model = sender
+    if getattr(model, "_meta", None) is None:  # m2m_changed sends the through model
+        return
+    if model._meta.app_label in UNVERSIONED_APPS:
+        return
+    bump_version()
+    # Again once the transaction commits: a page rendered in between read the old rows.
+    transaction.on_commit(bump_version, using=kwargs.get("using"))
+
+
+@dataclass
+class CachedPage:
+    version: int
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    etag: str
+    last_modified: float
+    uses_nonce: bool
+
+
+def page_key(request) -> str:
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def lookup(request) -> tuple[int, CachedPage | None]:
+    """The current version and the stored page for this request, in one cache round trip."""
+    key = page_key(request)
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return current_version(), None
+    page = found.get(key)
+    if page is None or page.version != version:
+        return version, None
+    return version, page
+
+
+def store(request, page: CachedPage) -> None:
+    cache.set(page_key(request), page, timeout=settings.PAGE_CACHE_SECONDS)
+
+
+def etag_for(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
