@@ -32,9 +32,9 @@ def production_env(database: str, **extra) -> dict:
         DATABASE_POOL_SIZE=env.get("DATABASE_POOL_SIZE", "4"),
         REDIS_URL=env.get("REDIS_URL", "redis://127.0.0.1:6379/5"),
         CACHE_KEY_PREFIX=f"bench-{database}",
-        DJANGO_LOG_LEVEL=env.get("DJANGO_LOG_LEVEL", "WARNING"),
-        **extra,
+        DJANGO_LOG_LEVEL=os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),
     )
+    env.update(extra)
     return env
 
 

@@ -78,7 +78,7 @@ def _ms(text: str) -> float:
 
 def wrk(url: str) -> dict:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "10s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
@@ -107,6 +107,7 @@ def main() -> int:
     pages = heavy_pages(env)
     base = f"http://127.0.0.1:{PORT}"
     rows, notes = [], []
+    load_before = os.getloadavg()
     with gunicorn(env, PORT):
         for label, path in pages:
             try:
@@ -122,6 +123,7 @@ def main() -> int:
     rows.append(("minimal view", "/healthz/ping", minimal))
     rows += measured
     workers = env.get("GUNICORN_WORKERS") or env.get("WEB_CONCURRENCY") or "2*cores+1"
+    print(f"load average before/after: {load_before} / {os.getloadavg()}")
     print(
         f"\nwrk -t2 -c{CONNECTIONS} -d{DURATION}s, data x{SCALE}, gunicorn workers={workers}, "
         f"{os.cpu_count()} cores\n"
