@@ -112,6 +112,7 @@ def test_a_trajectory_prints_as_a_clean_one_page_summary(live_server, page, worl
         for element in page.query_selector_all(hidden):
             assert not element.is_visible(), f"{hidden} shows in print"
     assert page.locator("main h1").is_visible()
+    page.screenshot(path=screenshot_dir / "traject-print.png", full_page=True)
     pdf = page.pdf(format="A4", print_background=False)
     (screenshot_dir / "traject-print.pdf").write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
