@@ -16,9 +16,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "2"))
-# Recycle workers now and then so a slow leak can never grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
-max_requests_jitter = 500
+# Recycling workers (against slow leaks) is off by default: a worker restarting under load
+# stalls the connections queued on it for a second or more, which showed in the p99.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 # Django writes one line per request itself (lokaal.middleware.RequestLogMiddleware).
 accesslog = None
 errorlog = "-"

@@ -12,7 +12,9 @@ Entries also expire after `PAGE_CACHE_SECONDS`, which bounds how long time-deriv
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -75,21 +77,76 @@ def page_key(request) -> str:
     return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
+class _LocalCopies:
+    """A small per-process copy of recently served pages, in front of the shared cache.
+
+    Only ever used together with the shared content version: a local copy is served when its
+    version is the current one, so it can never be staler than the shared cache. It saves
+    fetching and unpickling large pages (the home page at 20x is ~200 kB) on every hit.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.pages: OrderedDict[str, tuple[float, CachedPage]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str, version: int) -> CachedPage | None:
+        with self.lock:
+            found = self.pages.get(key)
+            if found is None:
+                return None
+            expires, page = found
+            if page.version != version or expires < time.monotonic():
+                self._drop(key)
+                return None
+            self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: CachedPage) -> None:
+        if len(page.body) > self.max_bytes // 4:
+            return
+        with self.lock:
+            self._drop(key)
+            self.pages[key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, page)
+            self.size += len(page.body)
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self.pages)))
+
+    def _drop(self, key: str) -> None:
+        found = self.pages.pop(key, None)
+        if found is not None:
+            self.size -= len(found[1].body)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+
+local_copies = _LocalCopies(max_bytes=32 * 1024 * 1024)
+
+
 def lookup(request) -> tuple[int, CachedPage | None]:
-    """The current version and the stored page for this request, in one cache round trip."""
+    """The current version and the stored page for this request (one shared-cache round trip)."""
     key = page_key(request)
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
+    version = cache.get(VERSION_KEY)
     if version is None:
         return current_version(), None
-    page = found.get(key)
+    page = local_copies.get(key, version)
+    if page is not None:
+        return version, page
+    page = cache.get(key)
     if page is None or page.version != version:
         return version, None
+    local_copies.put(key, page)
     return version, page
 
 
 def store(request, page: CachedPage) -> None:
-    cache.set(page_key(request), page, timeout=settings.PAGE_CACHE_SECONDS)
+    key = page_key(request)
+    cache.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
+    local_copies.put(key, page)
 
 
 def etag_for(body: bytes) -> str:

@@ -9,6 +9,7 @@ from django.test import RequestFactory
 from django.utils.csp import LazyNonce
 from django.utils.http import http_date
 
+from lokaal import cache as page_cache
 from lokaal.middleware import PublicPageCacheMiddleware
 from tests import factories
 from trajecten.models import Traject
@@ -19,8 +20,10 @@ from workshops.models import Workshop
 def _page_cache(settings):
     settings.PAGE_CACHE_ENABLED = True
     cache.clear()
+    page_cache.local_copies.clear()
     yield
     cache.clear()
+    page_cache.local_copies.clear()
 
 
 @pytest.fixture
@@ -169,3 +172,40 @@ def test_each_cached_hit_gets_a_fresh_csp_nonce(db):
     assert str(first_request._csp_nonce) in first.content.decode()
     assert str(second_request._csp_nonce) in second.content.decode()
     assert str(first_request._csp_nonce) not in second.content.decode()
+
+
+def test_a_local_copy_is_never_served_once_another_process_changed_the_data(client, traject):
+    client.get(traject.get_absolute_url())
+    assert client.get(traject.get_absolute_url())["X-Cache"] == "hit"
+    # Another process bumps the shared version (its signal never ran here).
+    page_cache.bump_version()
+    assert "X-Cache" not in client.get(traject.get_absolute_url())
+
+
+def _page(version=1, size=10):
+    return page_cache.CachedPage(
+        version=version,
+        status=200,
+        headers=[],
+        body=b"x" * size,
+        etag='"e"',
+        last_modified=0,
+        uses_nonce=False,
+    )
+
+
+def test_local_copies_expire_and_stay_within_their_memory_bound(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    copies = page_cache._LocalCopies(max_bytes=100)
+    copies.put("a", _page())
+    assert copies.get("a", 1) is None  # expired at once
+
+    settings.PAGE_CACHE_SECONDS = 60
+    for key in "abcdefghij":
+        copies.put(key, _page(size=20))
+    assert copies.size <= 100
+    assert copies.get("j", 1) is not None
+    assert copies.get("a", 1) is None  # the oldest made room
+    assert copies.get("j", 2) is None  # another version: never served
+    copies.put("groot", _page(size=60))  # more than a quarter of the bound: not kept
+    assert copies.get("groot", 1) is None
