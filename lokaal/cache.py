@@ -12,6 +12,7 @@ Entries also expire after `PAGE_CACHE_SECONDS`, which bounds how long time-deriv
 """
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "content-version"
 PAGE_KEY_PREFIX = "page:"
@@ -56,9 +59,20 @@ def content_changed(sender, **kwargs) -> None:
         return
     if model._meta.app_label in UNVERSIONED_APPS:
         return
-    bump_version()
+    try:
+        bump_version()
+    except Exception:  # a cache outage must never make a save fail
+        logger.warning("Could not bump the content version", exc_info=True)
+        return
     # Again once the transaction commits: a page rendered in between read the old rows.
-    transaction.on_commit(bump_version, using=kwargs.get("using"))
+    transaction.on_commit(_bump_quietly, using=kwargs.get("using"))
+
+
+def _bump_quietly() -> None:
+    try:
+        bump_version()
+    except Exception:
+        logger.warning("Could not bump the content version", exc_info=True)
 
 
 @dataclass

@@ -119,19 +119,22 @@ class PublicPageCacheMiddleware:
             response = self.get_response(request)
             # Also covers writes that bypass model signals (queryset.update()).
             if response.status_code < 400:
-                page_cache.bump_version()
+                _quietly(page_cache.bump_version)
             return response
         if not self._may_use_cache(request):
             return self.get_response(request)
 
-        version, page = page_cache.lookup(request)
+        found = _quietly(page_cache.lookup, request)
+        if found is None:  # the cache is unreachable: serve the page as if there were none
+            return self.get_response(request)
+        version, page = found
         if page is not None:
             return self._serve(request, page)
         response = self.get_response(request)
         page = self._page_to_store(request, response, version)
         if page is None:
             return response
-        page_cache.store(request, page)
+        _quietly(page_cache.store, request, page)
         self._set_validators(response, page)
         return self._not_modified(request, page) or response
 
@@ -213,6 +216,15 @@ class PublicPageCacheMiddleware:
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         if since is not None and int(page.last_modified) <= since:
             return _not_modified_response(page)
+        return None
+
+
+def _quietly(function, *args):
+    """A cache outage must cost speed, never a page: log it and carry on without the cache."""
+    try:
+        return function(*args)
+    except Exception:
+        logging.getLogger(__name__).warning("Page cache unavailable", exc_info=True)
         return None
 
 

@@ -209,3 +209,16 @@ def test_local_copies_expire_and_stay_within_their_memory_bound(settings):
     assert copies.get("j", 2) is None  # another version: never served
     copies.put("groot", _page(size=60))  # more than a quarter of the bound: not kept
     assert copies.get("groot", 1) is None
+
+
+def test_an_unreachable_cache_costs_speed_never_a_page(client, traject, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(page_cache.cache, "get", down)
+    monkeypatch.setattr(page_cache.cache, "set", down)
+    monkeypatch.setattr(page_cache.cache, "incr", down)
+    assert client.get(traject.get_absolute_url()).status_code == 200
+    traject.samenvatting = "Opgeslagen terwijl de cache weg is."
+    traject.save()
+    assert "Opgeslagen terwijl" in client.get(traject.get_absolute_url()).content.decode()
