@@ -113,3 +113,9 @@ def test_attachment_of_an_unpublished_report_is_not_found(client, world):
     workshop.gepubliceerd = False
     workshop.save()
     assert client.get(world.public_image.get_absolute_url()).status_code == 404
+
+
+def test_a_new_unclassified_url_would_be_reported():
+    new = catalogue.Route("coach:nieuw", "coach/<slug:slug>/nieuw/", ("slug",))
+    known = catalogue.Route("home", "", ())
+    assert catalogue.unclassified([known, new]) == [new]
