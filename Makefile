@@ -10,7 +10,8 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install install-dev test lint checks pytest browser browser-deps bench clean
+.PHONY: run install install-dev test lint checks pytest browser browser-deps bench clean \
+	serve bench-ci wrk-deps pg-tools two-instances fault-restart-pg load load-ci a11y
 
 .venv/bin/uv:
 	$(PYTHON) -m venv .venv
@@ -47,6 +48,48 @@ browser-deps: install-dev
 
 browser: browser-deps
 	.venv/bin/pytest -m browser -q -p no:xdist
+
+# Production-like: DEBUG off, hashed and compressed static files, gunicorn (workers from
+# WEB_CONCURRENCY or GUNICORN_WORKERS). Needs DJANGO_SECRET_KEY; DATABASE_URL and REDIS_URL as
+# in production (see docs/deploy.md).
+serve: install
+	DJANGO_DEBUG=false $(PY) manage.py collectstatic --no-input -v0
+	DJANGO_DEBUG=false $(PY) manage.py migrate --no-input -v0
+	@echo "Het portaal draait op http://$(HOST):$(PORT)/ (Ctrl-C stopt het)."
+	DJANGO_DEBUG=false GUNICORN_BIND=$(HOST):$(PORT) .venv/bin/gunicorn -c gunicorn.conf.py lokaal.wsgi
+
+wrk-deps:
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+pg-tools:
+	@command -v pg_dump >/dev/null || (apt-get update -qq && apt-get install -y -qq postgresql-client)
+
+# The benchmark (docs/performance.md): 20x data on PostgreSQL + Redis, wrk with 32 connections.
+bench: install-dev wrk-deps pg-tools
+	$(PY) scripts/bench.py
+
+# The same, small: 3x data, 3 s per page (CI).
+bench-ci: install-dev wrk-deps
+	BENCH_SCALE=small $(PY) scripts/bench.py
+
+# Two gunicorn instances on one database and one Redis: a login and a change cross over.
+two-instances: install-dev
+	$(PY) scripts/two_instances.py
+
+# Restarts the SHARED local PostgreSQL under load: other test runs may fail for a few seconds.
+fault-restart-pg: install-dev
+	$(PY) scripts/fault_restart_pg.py
+
+# Mixed load with coach writes: 60 s at 64 connections (load-ci: 15 s at 16).
+load: install-dev
+	$(PY) scripts/load_mixed.py --seconds 60 --connections 64
+
+load-ci: install-dev
+	$(PY) scripts/load_mixed.py --seconds 15 --connections 16
+
+# Accessibility (axe), phone width and print, in headless Chromium.
+a11y: browser-deps
+	.venv/bin/pytest -q -p no:xdist -m browser tests/e2e/test_accessibility.py
 
 clean:
 	rm -rf .venv staticfiles

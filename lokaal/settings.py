@@ -96,9 +96,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lokaal.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a cached public page is served without touching session or database.
+    "lokaal.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -141,8 +144,21 @@ try:
 except Exception as exc:
     raise ImproperlyConfigured(f"DATABASE_URL could not be read: {exc}") from exc
 if _database["ENGINE"] == "django.db.backends.postgresql":
-    _database["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 60)
     _database["CONN_HEALTH_CHECKS"] = True
+    _database.setdefault("OPTIONS", {})["connect_timeout"] = _int("DATABASE_CONNECT_TIMEOUT", 5, 1)
+    # DATABASE_POOL_SIZE > 0: psycopg's pool per process. A request waits up to
+    # DATABASE_POOL_TIMEOUT seconds for a connection, so a database restart costs waiting
+    # requests time rather than errors. Otherwise: one persistent connection per thread.
+    _pool_size = _int("DATABASE_POOL_SIZE", 0)
+    if _pool_size:
+        _database["CONN_MAX_AGE"] = 0
+        _database["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": _pool_size,
+            "timeout": _int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+        }
+    else:
+        _database["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -155,11 +171,18 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "lokaal",
+            # Several sites (or a benchmark beside a real site) may share one Redis database.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="lokaal"),
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages for anonymous visitors are kept in the cache (lokaal/middleware.py). On by
+# default only with Redis: a process-local cache would not see another process's changes.
+PAGE_CACHE_ENABLED = _bool("PAGE_CACHE", bool(REDIS_URL))
+PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 300, minimum=1)
+PAGE_CACHE_EXCLUDE = ["/admin/", "/coach/", "/account/", "/accounts/", "/healthz", "/static/"]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -294,10 +317,36 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Logs go to stdout, one line per record, each with the id of the request it belongs to.
+# lokaal.request writes one line per request (see lokaal/middleware.py); the probes under
+# REQUEST_LOG_QUIET_PATHS are logged only when they fail.
+REQUEST_LOG_QUIET_PATHS = ["/healthz", "/static/"]
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": _str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "filters": {"request_id": {"()": "lokaal.middleware.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "line",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Our own request line replaces runserver's and Django's 4xx warnings.
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
 }

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from lokaal import kaart, opendata, vergelijk, views, zoeken
+from lokaal import health, kaart, opendata, vergelijk, views, zoeken
 
 admin.site.site_header = "Lokaal Circulair – programmabeheer"
 admin.site.site_title = "Lokaal Circulair"
@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("volgen.urls")),
     path("account/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/ping", health.ping, name="healthz-ping"),
 ]
 
 if settings.DEBUG:

@@ -33,6 +33,8 @@ BUILDERS = {
         w.get_absolute_url() for w in Workshop.objects.select_related("traject")
     ],
     "workshops:bijlage": lambda: [b.get_absolute_url() for b in Bijlage.objects.all()],
+    "healthz": lambda: [reverse("healthz")],
+    "healthz-ping": lambda: [reverse("healthz-ping")],
     "vergelijk": lambda: [reverse("vergelijk")],
     "kaart": lambda: [reverse("kaart")],
     "zoeken": lambda: [reverse("zoeken"), reverse("zoeken") + "?q=circulair"],

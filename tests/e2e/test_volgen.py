@@ -40,8 +40,10 @@ def test_follow_a_trajectory_by_email_on_a_phone(
     assert "We bewaren alleen uw e-mailadres" in box.inner_text()
     assert _overflow(phone_page) <= 0
     assert _serious(phone_page) == []
-    box.get_by_label("Krijg hoogstens één mail per dag").fill("bezoeker@example.org")
-    box.get_by_role("button", name="Volgen").click()
+    box.get_by_role("link", name="Volg per e-mail").click()
+    phone_page.wait_for_load_state()
+    phone_page.get_by_label("Uw e-mailadres").fill("bezoeker@example.org")
+    phone_page.get_by_role("button", name="Volgen").click()
     phone_page.wait_for_load_state()
     assert "Bijna klaar" in phone_page.inner_text("main, [role=status]")
     phone_page.screenshot(path=screenshot_dir / "volgen-traject-phone.png", full_page=True)

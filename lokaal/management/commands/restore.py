@@ -1,0 +1,70 @@
+"""Restore a backup written by `manage.py backup` into the configured database.
+
+PostgreSQL: pg_restore --clean --if-exists in one transaction (all or nothing).
+SQLite: the backup file is copied into the database with SQLite's backup API.
+Everything in the target database is replaced. Afterwards the page cache is emptied.
+"""
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from lokaal.cache import bump_version
+from lokaal.management.commands.backup import pg_environment
+
+
+class Command(BaseCommand):
+    help = "Zet een back-up van `manage.py backup` terug; de huidige gegevens worden vervangen."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="Het back-upbestand.")
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        parser.add_argument(
+            "--yes", action="store_true", help="Niet vragen: de huidige gegevens vervangen."
+        )
+
+    def handle(self, *args, path, database, yes, **options):
+        source = Path(path)
+        if not source.is_file():
+            raise CommandError(f"Back-upbestand {source} bestaat niet.")
+        connection = connections[database]
+        name = connection.settings_dict["NAME"]
+        if not yes and options.get("interactive", True):
+            answer = input(f"Alle gegevens in '{name}' worden vervangen. Verder? [ja/nee] ")
+            if answer.strip().lower() not in {"ja", "j", "yes", "y"}:
+                raise CommandError("Afgebroken: er is niets gewijzigd.")
+        if connection.vendor == "postgresql":
+            connection.close()
+            result = subprocess.run(  # noqa: S603 - fixed program, arguments are ours
+                [  # noqa: S607
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--single-transaction",
+                    "--exit-on-error",
+                    "--dbname",
+                    name,
+                    str(source),
+                ],
+                env=pg_environment(connection.settings_dict),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode != 0:
+                raise CommandError(f"pg_restore mislukte: {result.stderr.strip()}")
+        elif connection.vendor == "sqlite":
+            backup = sqlite3.connect(source)
+            try:
+                connection.ensure_connection()
+                backup.backup(connection.connection)
+            finally:
+                backup.close()
+        else:
+            raise CommandError(f"Geen herstel voor een {connection.vendor}-databank.")
+        bump_version()
+        self.stdout.write(f"Back-up {source} teruggezet in '{name}'.")

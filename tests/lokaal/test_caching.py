@@ -1,0 +1,224 @@
+"""The public page cache: fast for anonymous visitors, never stale, never personal."""
+
+import pytest
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template import engines
+from django.test import RequestFactory
+from django.utils.csp import LazyNonce
+from django.utils.http import http_date
+
+from lokaal import cache as page_cache
+from lokaal.middleware import PublicPageCacheMiddleware
+from tests import factories
+from trajecten.models import Traject
+from workshops.models import Workshop
+
+
+@pytest.fixture(autouse=True)
+def _page_cache(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    page_cache.local_copies.clear()
+    yield
+    cache.clear()
+    page_cache.local_copies.clear()
+
+
+@pytest.fixture
+def traject(programme):
+    return Traject.objects.get(slug="strategie-halle")
+
+
+def test_second_anonymous_request_is_served_from_cache_without_queries(
+    client, traject, django_assert_num_queries
+):
+    first = client.get(traject.get_absolute_url())
+    assert first.status_code == 200
+    assert "X-Cache" not in first
+    with django_assert_num_queries(0):
+        second = client.get(traject.get_absolute_url())
+    assert second.status_code == 200
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"].startswith("text/html")
+
+
+def test_a_published_report_shows_on_the_very_next_request(client, traject):
+    client.get(traject.get_absolute_url())
+    assert client.get(traject.get_absolute_url())["X-Cache"] == "hit"
+    workshop = traject.workshops.get(volgnummer=1)
+    factories.publish_report(workshop, "Twaalf domeinen verkend, drie gekozen: bouw en zorg.")
+
+    response = client.get(traject.get_absolute_url())
+    assert "X-Cache" not in response
+    assert "Twaalf domeinen verkend" in response.content.decode()
+    home = client.get("/")
+    assert traject.titel in home.content.decode()
+
+
+def test_a_bulk_update_through_a_post_invalidates_the_cache(client, traject, manager):
+    client.get(traject.get_absolute_url())
+    # queryset.update() sends no signal; a successful POST still invalidates every page.
+    Workshop.objects.filter(traject=traject).update(titel="Een titel zonder signaal")
+    assert client.get(traject.get_absolute_url())["X-Cache"] == "hit"
+    other = type(client)()
+    other.force_login(manager)
+    other.post("/admin/logout/")
+    response = client.get(traject.get_absolute_url())
+    assert "X-Cache" not in response
+    assert "Een titel zonder signaal" in response.content.decode()
+
+
+def test_conditional_requests_get_304_without_a_body(client, traject):
+    first = client.get(traject.get_absolute_url())
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert etag.startswith('"') and last_modified
+
+    by_etag = client.get(traject.get_absolute_url(), headers={"If-None-Match": etag})
+    assert by_etag.status_code == 304
+    assert by_etag.content == b""
+    by_date = client.get(traject.get_absolute_url(), headers={"If-Modified-Since": last_modified})
+    assert by_date.status_code == 304
+    assert by_date.content == b""
+    stale = client.get(traject.get_absolute_url(), headers={"If-None-Match": '"iets-anders"'})
+    assert stale.status_code == 200
+    assert stale.content
+
+
+def test_a_change_makes_the_old_etag_get_the_new_page(client, traject):
+    etag = client.get(traject.get_absolute_url())["ETag"]
+    traject.samenvatting = "Een nieuwe samenvatting voor het publiek."
+    traject.save()
+    response = client.get(traject.get_absolute_url(), headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Een nieuwe samenvatting" in response.content.decode()
+    old = http_date(0)
+    assert client.get("/", headers={"If-Modified-Since": old}).status_code == 200
+
+
+def test_logged_in_users_never_get_or_fill_the_cache(client, traject, coach):
+    client.get(traject.get_absolute_url())  # cached for anonymous visitors
+    client.force_login(coach)
+    response = client.get(traject.get_absolute_url())
+    assert "X-Cache" not in response
+    assert "ETag" not in response
+
+
+def test_a_visitor_with_pending_messages_gets_a_fresh_page(client, traject):
+    client.get(traject.get_absolute_url())
+    client.cookies["messages"] = "iets"
+    response = client.get(traject.get_absolute_url())
+    assert "X-Cache" not in response
+
+
+def test_the_coach_workspace_admin_and_health_are_never_cached(client, programme):
+    for path in ["/admin/login/", "/healthz", "/healthz/ping"]:
+        client.get(path)
+        assert "X-Cache" not in client.get(path), path
+
+
+def _middleware_around(view):
+    return PublicPageCacheMiddleware(view)
+
+
+def _anonymous_get(path="/pagina/"):
+    request = RequestFactory().get(path)
+    request._csp_nonce = LazyNonce()
+    return request
+
+
+def test_a_page_with_a_csrf_token_is_never_stored(db):
+    def view(request):
+        return HttpResponse(f"<form>{get_token(request)}</form>", content_type="text/html")
+
+    middleware = _middleware_around(view)
+    first = middleware(_anonymous_get())
+    second = middleware(_anonymous_get())
+    assert "X-Cache" not in second
+    assert first.content != second.content
+
+
+def test_a_page_that_sets_a_cookie_or_is_private_is_never_stored(db):
+    def with_cookie(request):
+        response = HttpResponse("<p>hallo</p>", content_type="text/html")
+        response.set_cookie("voorkeur", "1")
+        return response
+
+    def private(request):
+        response = HttpResponse("<p>hallo</p>", content_type="text/html")
+        response["Cache-Control"] = "private"
+        return response
+
+    for view in (with_cookie, private):
+        middleware = _middleware_around(view)
+        middleware(_anonymous_get())
+        assert "X-Cache" not in middleware(_anonymous_get())
+
+
+def test_each_cached_hit_gets_a_fresh_csp_nonce(db):
+    template = engines["django"].from_string('<script nonce="{{ nonce }}">1</script>')
+
+    def view(request):
+        body = template.render({"nonce": request._csp_nonce})
+        return HttpResponse(body, content_type="text/html")
+
+    middleware = _middleware_around(view)
+    first_request, second_request = _anonymous_get(), _anonymous_get()
+    first = middleware(first_request)
+    second = middleware(second_request)
+    assert second["X-Cache"] == "hit"
+    assert str(first_request._csp_nonce) in first.content.decode()
+    assert str(second_request._csp_nonce) in second.content.decode()
+    assert str(first_request._csp_nonce) not in second.content.decode()
+
+
+def test_a_local_copy_is_never_served_once_another_process_changed_the_data(client, traject):
+    client.get(traject.get_absolute_url())
+    assert client.get(traject.get_absolute_url())["X-Cache"] == "hit"
+    # Another process bumps the shared version (its signal never ran here).
+    page_cache.bump_version()
+    assert "X-Cache" not in client.get(traject.get_absolute_url())
+
+
+def _page(version=1, size=10):
+    return page_cache.CachedPage(
+        version=version,
+        status=200,
+        headers=[],
+        body=b"x" * size,
+        etag='"e"',
+        last_modified=0,
+        uses_nonce=False,
+    )
+
+
+def test_local_copies_expire_and_stay_within_their_memory_bound(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    copies = page_cache._LocalCopies(max_bytes=100)
+    copies.put("a", _page())
+    assert copies.get("a", 1) is None  # expired at once
+
+    settings.PAGE_CACHE_SECONDS = 60
+    for key in "abcdefghij":
+        copies.put(key, _page(size=20))
+    assert copies.size <= 100
+    assert copies.get("j", 1) is not None
+    assert copies.get("a", 1) is None  # the oldest made room
+    assert copies.get("j", 2) is None  # another version: never served
+    copies.put("groot", _page(size=60))  # more than a quarter of the bound: not kept
+    assert copies.get("groot", 1) is None
+
+
+def test_an_unreachable_cache_costs_speed_never_a_page(client, traject, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(page_cache.cache, "get", down)
+    monkeypatch.setattr(page_cache.cache, "set", down)
+    monkeypatch.setattr(page_cache.cache, "incr", down)
+    assert client.get(traject.get_absolute_url()).status_code == 200
+    traject.samenvatting = "Opgeslagen terwijl de cache weg is."
+    traject.save()
+    assert "Opgeslagen terwijl" in client.get(traject.get_absolute_url()).content.decode()

@@ -1,0 +1,31 @@
+"""Without the page cache, every public page still issues a fixed number of queries.
+
+Walks every public HTML page (tests/lokaal/url_catalogue.py) and compares its query count with
+the programme as loaded and with every trajectory copied three times (lokaal.bulk).
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lokaal.bulk import load_bulk
+from tests.lokaal import url_catalogue as catalogue
+
+PAGES = [r for r in catalogue.routes_in(catalogue.PUBLIC) if r.name not in catalogue.NOT_HTML]
+
+
+def _queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("route", PAGES, ids=lambda r: r.name)
+def test_query_count_does_not_grow_with_the_data(client, coach, route, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    world = catalogue.build_world(coach)
+    path = catalogue.first_path(route, world, lambda p: client.get(p).status_code == 200)
+    before = _queries(client, path)
+    load_bulk(scale=3)
+    after = _queries(client, path)
+    assert after == before, f"{path}: {before} queries with the programme, {after} with 3x"

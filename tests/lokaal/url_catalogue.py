@@ -1,0 +1,299 @@
+"""Every URL of the project, classified, with real arguments to call it with.
+
+The security, authorization and accessibility tests walk the whole URL configuration through
+this module. A new URL name must be added to exactly one of the lists below, or those tests
+fail and say so. That is deliberate: someone has to decide who may open a new page.
+
+- PUBLIC        anyone, anonymous visitors included (must answer 200 with the sample data)
+- ACCOUNT       login, logout, password pages: open to anyone by their nature
+- COACH_WIDE    any logged-in coach or manager, not tied to one trajectory (e.g. a dashboard)
+- PER_TRAJECT   a coach's work on one trajectory: 404 for coaches of other trajectories
+
+Everything but PUBLIC and ACCOUNT is refused to anonymous visitors (login redirect, 403 or
+404). The `admin` namespace is Django's own and checked as a whole.
+
+When the walk cannot find arguments for a URL, add a function to SAMPLE_KWARGS that returns
+them from the `World` (the sample data built below).
+"""
+
+import io
+import itertools
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
+
+from besturen.models import Bestuur
+from tests import factories
+from trajecten.models import Traject
+from workshops.models import Bijlage
+
+PUBLIC = {
+    "home",
+    "besturen:list",
+    "besturen:detail",
+    "trajecten:list",
+    "trajecten:detail",
+    "workshops:detail",
+    "workshops:bijlage",
+    "healthz",
+    "healthz-ping",
+    "vergelijk",
+    "kaart",
+    "zoeken",
+    "open_data",
+    "open_data_csv",
+    "open_data_json",
+    "volgen:programma_rss",
+    "volgen:programma_atom",
+    "volgen:bestuur_rss",
+    "volgen:bestuur_atom",
+    "volgen:traject_rss",
+    "volgen:traject_atom",
+    "volgen:kalender",
+    "volgen:kalender_ics",
+    "volgen:traject_ics",
+    "volgen:bestuur",
+    "volgen:traject",
+    "volgen:bevestigen",
+    "volgen:afmelden",
+}
+ACCOUNT = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+COACH_WIDE = {"coach:dashboard"}
+PER_TRAJECT: set[str] = set()  # every other coach URL; filled in below, after `walk`
+
+ADMIN_NAMESPACES = {"admin"}
+# Public URLs that do not answer with an HTML page.
+NOT_HTML = {
+    "workshops:bijlage",
+    "healthz",
+    "healthz-ping",
+    "open_data_csv",
+    "open_data_json",
+    "volgen:programma_rss",
+    "volgen:programma_atom",
+    "volgen:bestuur_rss",
+    "volgen:bestuur_atom",
+    "volgen:traject_rss",
+    "volgen:traject_atom",
+    "volgen:kalender_ics",
+    "volgen:traject_ics",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    route: str  # the path with its <converters>, for messages
+    params: tuple[str, ...]
+
+    @property
+    def namespace(self) -> str:
+        return self.name.rsplit(":", 1)[0] if ":" in self.name else ""
+
+
+def walk(resolver=None, prefix="", namespace="") -> list[Route]:
+    """Every named URL pattern, depth first, with its full route and parameter names."""
+    routes = []
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace
+            inner = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            routes += walk(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            params = (
+                tuple(entry.pattern.converters)
+                if isinstance(entry.pattern, RoutePattern)
+                else tuple(entry.pattern.regex.groupindex)
+            )
+            routes.append(Route(name, prefix + str(entry.pattern), params))
+    # A name reversed twice resolves to its first pattern; keep that one.
+    unique = {}
+    for route in routes:
+        unique.setdefault(route.name, route)
+    return list(unique.values())
+
+
+def project_routes() -> list[Route]:
+    return [r for r in walk() if r.namespace.split(":")[0] not in ADMIN_NAMESPACES]
+
+
+# The coach namespace is for work on one trajectory unless listed in COACH_WIDE; the tests then
+# prove a coach of another trajectory gets 404 on each of them.
+PER_TRAJECT.update(r.name for r in walk() if r.namespace == "coach" and r.name not in COACH_WIDE)
+
+
+def unclassified(routes) -> list[Route]:
+    known = PUBLIC | ACCOUNT | COACH_WIDE | PER_TRAJECT
+    return [r for r in routes if r.name not in known]
+
+
+def routes_in(names: set[str]) -> list[Route]:
+    return [r for r in project_routes() if r.name in names]
+
+
+def protected_routes() -> list[Route]:
+    return [r for r in project_routes() if r.name in COACH_WIDE | PER_TRAJECT]
+
+
+@dataclass
+class World:
+    """The sample data every walk uses: the real programme plus one fully filled trajectory."""
+
+    traject: Traject
+    pilot: Traject
+    bestuur: Bestuur
+    coach: object
+    public_image: Bijlage
+    internal_file: Bijlage
+    pks: list[int] = field(default_factory=list)
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "green").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def build_world(coach) -> World:
+    """Load the programme and demo content, give `coach` one trajectory with everything in it."""
+    from trajecten import models as t
+
+    call_command("load_programma", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    traject = Traject.objects.get(slug="strategie-halle")
+    traject.coaches.add(coach)
+    workshop = traject.workshops.get(volgnummer=1)
+    if not workshop.is_public:
+        factories.publish_report(workshop, "Drie actiedomeinen gekozen.", internal="Intern.")
+    moment = factories.make_coachingsmoment(traject)
+    update = factories.make_update(traject)
+    image = Bijlage.objects.create(
+        workshop=workshop,
+        titel="Foto van de flappen",
+        bestand=SimpleUploadedFile("flap.png", _png()),
+        bestandsnaam="flap.png",
+        mime_type="image/png",
+        is_afbeelding=True,
+        is_publiek=True,
+    )
+    internal = Bijlage.objects.create(
+        workshop=workshop,
+        titel="Interne nota",
+        bestand=SimpleUploadedFile("nota.html", b"<script>alert(1)</script>"),
+        bestandsnaam="nota.html",
+        mime_type="text/html",
+        is_publiek=False,
+    )
+    domein = t.Actiedomein.objects.first()
+    # Pilot results live on a pilot trajectory of the same coach.
+    pilot = Traject.objects.get(slug="pilootproject-deelfabriek-kortrijk")
+    pilot.coaches.add(coach)
+    kpi = t.Kpi.objects.create(traject=pilot, naam="Hergebruikte kilo's", eenheid="kg")
+    rows = [
+        workshop,
+        moment,
+        update,
+        image,
+        internal,
+        kpi,
+        t.Meting.objects.create(kpi=kpi, datum="2023-03-01", waarde=12),
+        t.LopendInitiatief.objects.create(traject=traject, naam="Repaircafé", actiedomein=domein),
+        t.Beleidsactie.objects.create(traject=traject, titel="Circulair aankopen"),
+        t.Pilotkandidaat.objects.create(traject=traject, naam="Materialenbank"),
+        t.Partner.objects.create(traject=pilot, naam="Kringwinkel"),
+        t.GekozenModule.objects.create(
+            traject=pilot, module=t.Ondersteuningsmodule.objects.first()
+        ),
+    ]
+    bestuur = traject.besturen.first()
+    return World(
+        traject=traject,
+        pilot=pilot,
+        bestuur=bestuur,
+        coach=coach,
+        public_image=image,
+        internal_file=internal,
+        pks=[row.pk for row in rows],
+    )
+
+
+def _confirm_token(world: World) -> dict:
+    from volgen.services import confirm_token
+
+    return {"token": confirm_token(email="volger@example.org", onderwerp=world.traject)}
+
+
+def _unsubscribe_token(world: World) -> dict:
+    from volgen.services import unsubscribe_token
+
+    return {"token": unsubscribe_token(email="volger@example.org")}
+
+
+# Arguments for URLs the generic guess below cannot fill: name -> function(world) -> kwargs.
+SAMPLE_KWARGS = {
+    "besturen:detail": lambda w: {"slug": w.bestuur.slug},
+    "workshops:bijlage": lambda w: {"pk": w.public_image.pk},
+    "open_data_csv": lambda w: {"slug": "trajecten"},
+    "open_data_json": lambda w: {"slug": "trajecten"},
+    "volgen:bestuur_rss": lambda w: {"slug": w.bestuur.slug},
+    "volgen:bestuur_atom": lambda w: {"slug": w.bestuur.slug},
+    "volgen:bestuur": lambda w: {"slug": w.bestuur.slug},
+    "volgen:bevestigen": _confirm_token,
+    "volgen:afmelden": _unsubscribe_token,
+}
+
+
+def candidate_kwargs(route: Route, world: World):
+    """Argument sets to try for a route, most likely first."""
+    if route.name in SAMPLE_KWARGS:
+        yield SAMPLE_KWARGS[route.name](world)
+        return
+    pools = []
+    for param in route.params:
+        if "slug" in param:
+            pools.append(
+                [world.traject.slug, world.pilot.slug, world.bestuur.slug, world.traject.ronde.slug]
+            )
+        elif param in {"volgnummer", "nummer"}:
+            pools.append([1, 2, 3])
+        elif param == "pk" or param == "id" or param.endswith(("_pk", "_id")):
+            pools.append(world.pks)
+        elif param in {"jaar", "year"}:
+            pools.append([2023])
+        else:
+            pools.append([1, "1"])
+    for values in itertools.islice(itertools.product(*pools), 200):
+        yield dict(zip(route.params, values, strict=True))
+
+
+def path_for(route: Route, kwargs: dict) -> str:
+    from django.urls import reverse
+
+    return reverse(route.name, kwargs=kwargs or None)
+
+
+def first_path(route: Route, world: World, accept) -> str | None:
+    """The first path of this route for which `accept(path)` holds, or None."""
+    for kwargs in candidate_kwargs(route, world):
+        try:
+            path = path_for(route, kwargs)
+        except Exception:  # noqa: S112 - a converter refused this guess; try the next one
+            continue
+        if accept(path):
+            return path
+    return None
