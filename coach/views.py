@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from coach import forms
-from coach import services as coach_services
 from coach.access import coach_required, traject_for_coach, trajecten_for
+from trajecten import services as trajecten_services
 from trajecten.models import Traject, Update
 from workshops import services
 from workshops.models import Bijlage, Coachingsmoment, Workshop
@@ -448,7 +448,7 @@ def _update(request, slug: str, update_pk: int):
 def _update_form(request, traject: Traject, update: Update):
     form = forms.UpdateForm(_data(request), instance=update)
     if request.method == "POST" and form.is_valid():
-        update = coach_services.update_save(
+        update = trajecten_services.update_save(
             update=form.instance, publish=form.cleaned_data["publiceren"], by=request.user
         )
         if update.gepubliceerd:
@@ -480,7 +480,7 @@ def update_edit(request, slug, update_pk):
 def update_delete(request, slug, update_pk):
     traject, update = _update(request, slug, update_pk)
     if request.method == "POST":
-        coach_services.update_delete(update=update, by=request.user)
+        trajecten_services.update_delete(update=update, by=request.user)
         messages.success(request, f"Update '{update.titel}' is verwijderd.")
         return redirect(_traject_url(traject))
     return render(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from trajecten import services
 from trajecten.models import (
     Actiedomein,
     Beleidsactie,
@@ -18,6 +19,13 @@ from trajecten.models import (
     Traject,
     Update,
 )
+
+
+class SavesUpdatesThroughServices:
+    """Admin saves of updates render the text and date the publication, as the workspace does."""
+
+    def save_update(self, request, update: Update) -> None:
+        services.update_save(update=update, publish=update.gepubliceerd, by=request.user)
 
 
 @admin.register(Actiedomein, Beleidsinstrument, Ondersteuningsmodule)
@@ -54,7 +62,7 @@ class UpdateInline(admin.StackedInline):
 
 
 @admin.register(Traject)
-class TrajectAdmin(SimpleHistoryAdmin):
+class TrajectAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
     list_display = ["titel", "soort", "status", "deelnemers", "gepland_start", "gepland_einde"]
     list_filter = ["ronde", "soort", "status"]
     search_fields = ["titel", "samenvatting", "besturen__naam"]
@@ -75,19 +83,31 @@ class TrajectAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("besturen")
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Update:
+            return super().save_formset(request, form, formset, change)
+        for update in formset.save(commit=False):
+            self.save_update(request, update)
+        for update in formset.deleted_objects:
+            services.update_delete(update=update, by=request.user)
+        return None
+
     @admin.display(description="deelnemers")
     def deelnemers(self, obj):
         return ", ".join(b.korte_naam for b in obj.besturen.all()) or "open plaats"
 
 
 @admin.register(Update)
-class UpdateAdmin(SimpleHistoryAdmin):
+class UpdateAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
     list_display = ["titel", "traject", "datum", "gepubliceerd", "is_demo"]
     list_filter = ["gepubliceerd", "is_demo", "traject__soort"]
     search_fields = ["titel", "tekst", "traject__titel"]
     autocomplete_fields = ["traject", "auteur"]
     list_select_related = ["traject"]
     date_hierarchy = "datum"
+
+    def save_model(self, request, obj, form, change):
+        self.save_update(request, obj)
 
 
 class TrajectResultAdmin(SimpleHistoryAdmin):

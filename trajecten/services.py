@@ -1,4 +1,4 @@
-"""Writes to a trajectory's structured results.
+"""Writes to a trajectory's structured results and its timeline updates.
 
 Every write names the user who makes it (`by`), so the history records who changed what even
 outside a request (a shell, a management command). Inside a request the history middleware
@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
 
+from trajecten.markdown import render_markdown
 from trajecten.models import (
     Actiedomein,
     Beleidsactie,
@@ -22,6 +24,7 @@ from trajecten.models import (
     Partner,
     Pilotkandidaat,
     Traject,
+    Update,
 )
 
 type StructuredResult = (
@@ -164,3 +167,27 @@ def traject_has_results(traject: Traject) -> bool:
     else:
         relations = [traject.modules, traject.partners, traject.kpis]
     return any(relation.all() for relation in relations)
+
+
+# Updates on a trajectory's timeline.
+
+
+@transaction.atomic
+def update_save(*, update: Update, publish: bool, by: AbstractBaseUser) -> Update:
+    """Save an update on the trajectory's timeline; publishing puts it on the public page."""
+    update.tekst_html = render_markdown(update.tekst)
+    if publish and update.gepubliceerd_op is None:
+        update.gepubliceerd_op = timezone.now()
+    elif not publish:
+        update.gepubliceerd_op = None
+    update.gepubliceerd = publish
+    if update.auteur_id is None:
+        update.auteur = by
+    update._history_user = by
+    update.save()
+    return update
+
+
+def update_delete(*, update: Update, by: AbstractBaseUser) -> None:
+    update._history_user = by
+    update.delete()

@@ -1,10 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from trajecten.admin import TrajectAdmin
 from trajecten.models import Traject
 from workshops.models import Bijlage, Coachingsmoment, SjabloonWorkshop, Workshop
-from workshops.services import plan_workshops_from_template
+from workshops.services import (
+    ReportError,
+    moment_delete,
+    moment_save_by_manager,
+    plan_workshops_from_template,
+)
 
 
 @admin.register(SjabloonWorkshop)
@@ -36,6 +41,18 @@ admin.site.unregister(Traject)
 class TrajectMetWorkshopsAdmin(TrajectAdmin):
     inlines = [*TrajectAdmin.inlines, WorkshopInline, CoachingsmomentInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in (Workshop, Coachingsmoment):
+            return super().save_formset(request, form, formset, change)
+        for moment in formset.save(commit=False):
+            moment_save_by_manager(moment=moment, by=request.user)
+        for moment in formset.deleted_objects:
+            try:
+                moment_delete(moment=moment, by=request.user)
+            except ReportError as refusal:
+                messages.error(request, f"{moment} is niet verwijderd: {refusal}")
+        return None
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:
@@ -56,6 +73,22 @@ class MomentAdmin(SimpleHistoryAdmin):
     date_hierarchy = "gepland_op"
     inlines = [BijlageInline]
     readonly_fields = ["gepubliceerd_op", "versie", "bijgewerkt_op"]
+
+    def save_model(self, request, obj, form, change):
+        moment_save_by_manager(moment=obj, by=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # A published report is never deleted by accident: unpublish it first.
+        if obj is not None and obj.gepubliceerd:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        published = queryset.filter(gepubliceerd=True)
+        if kept := published.count():
+            messages.warning(request, f"{kept} gepubliceerde verslagen zijn niet verwijderd.")
+        for moment in queryset.filter(gepubliceerd=False):
+            moment_delete(moment=moment, by=request.user)
 
 
 @admin.register(Workshop)

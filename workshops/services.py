@@ -140,6 +140,26 @@ def moment_save(
 
 
 @transaction.atomic
+def moment_save_by_manager(*, moment: Moment, by: AbstractBaseUser) -> Moment:
+    """A save from Django admin: the same derived fields as in the workspace.
+
+    The report is rendered, the publication moment follows the published flag, and the
+    version goes up, so a coach whose form was opened before this save is told about it.
+    """
+    moment.verslag_html = render_markdown(moment.verslag)
+    if moment.gepubliceerd and moment.gepubliceerd_op is None:
+        moment.gepubliceerd_op = timezone.now()
+    elif not moment.gepubliceerd:
+        moment.gepubliceerd_op = None
+    # A restore from history brings back a row that no longer exists: it keeps its version.
+    current = type(moment).objects.select_for_update().filter(pk=moment.pk).first()
+    moment.versie = (current or moment).versie + 1
+    moment._history_user = by
+    moment.save()
+    return moment
+
+
+@transaction.atomic
 def moment_create(*, moment: Moment, by: AbstractBaseUser) -> Moment:
     moment.verslag_html = render_markdown(moment.verslag)
     moment.versie = 1

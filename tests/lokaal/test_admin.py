@@ -78,3 +78,51 @@ def test_end_before_start_is_refused_in_admin(programme, admin_client):
     response = admin_client.post(_admin_url(Traject, "add"), data)
     assert response.status_code == 200
     assert not Traject.objects.filter(slug="x-traject").exists()
+
+
+def test_a_report_edited_in_admin_is_rendered_dated_and_versioned(programme, admin_client):
+    from workshops.models import Workshop
+
+    workshop = Workshop.objects.get(traject__slug="strategie-halle", volgnummer=1)
+    data = {
+        "traject": workshop.traject_id,
+        "volgnummer": 1,
+        "titel": workshop.titel,
+        "thema": workshop.thema,
+        "status": "gehouden",
+        "gepland_op_0": "2023-01-10",
+        "gepland_op_1": "14:00",
+        "verslag": "We kozen **drie** domeinen.",
+        "gepubliceerd": "on",
+        "bijlagen-TOTAL_FORMS": "0",
+        "bijlagen-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post(_admin_url(Workshop, "change", workshop.pk), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    workshop.refresh_from_db()
+    assert workshop.verslag_html == "<p>We kozen <strong>drie</strong> domeinen.</p>"
+    assert workshop.gepubliceerd_op is not None
+    assert workshop.versie == 2
+    page = admin_client.get(workshop.traject.get_absolute_url()).content.decode()
+    assert "<strong>drie</strong>" in page
+    # A published report has no delete button in admin.
+    assert admin_client.get(_admin_url(Workshop, "delete", workshop.pk)).status_code == 403
+
+
+def test_an_update_published_in_admin_gets_its_date(programme, admin_client):
+    from trajecten.models import Update
+
+    traject = Traject.objects.get(slug="strategie-halle")
+    data = {
+        "traject": traject.pk,
+        "datum": "2023-02-01",
+        "titel": "Nieuws",
+        "tekst": "Een *update*.",
+        "gepubliceerd": "on",
+    }
+    response = admin_client.post(_admin_url(Update, "add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    update = Update.objects.get(titel="Nieuws")
+    assert update.gepubliceerd_op is not None
+    assert update.tekst_html == "<p>Een <em>update</em>.</p>"
+    assert admin_client.get(traject.get_absolute_url()).status_code == 200

@@ -157,3 +157,14 @@ def test_trajectory_page_tells_the_story(programme, client, time_machine):
     assert "<strong>drie</strong>" in content
     assert "Workshop 1 van 3 gehouden" in content
     assert "november 2022 – april 2023" in content
+
+
+def test_error_pages_speak_dutch(programme, client, coach):
+    response = client.get("/trajecten/bestaat-niet/")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.content.decode()
+    client.force_login(coach)
+    coach.groups.clear()  # logged in, but not a coach
+    response = client.get("/coach/")
+    assert response.status_code == 403
+    assert "Geen toegang" in response.content.decode()
