@@ -225,27 +225,14 @@ def result_create(request, slug, onderdeel):
     if refusal := _wrong_track(request, traject, onderdeel.soort):
         return refusal
     extra, initial = _kpi_catalogue_extra(request, onderdeel)
-    if request.method == "POST":
-        form = onderdeel.form_class(request.POST, traject=traject)
-        if form.is_valid():
-            done = _save(
-                request,
-                form,
-                form.save(commit=False),
-                message=onderdeel.added,
-                anchor=onderdeel.relation,
-                traject=traject,
-            )
-            if done:
-                return done
-    else:
-        form = onderdeel.form_class(traject=traject, initial=initial)
-    return _render_form(
+    return _result_form(
         request,
         traject,
-        form,
+        onderdeel,
+        item=None,
+        initial=initial,
         titel=f"Nieuw: {onderdeel.enkelvoud}",
-        anchor=onderdeel.relation,
+        message=onderdeel.added,
         **extra,
     )
 
@@ -258,6 +245,19 @@ def result_update(request, slug, pk, onderdeel):
     if refusal := _wrong_track(request, traject, onderdeel.soort):
         return refusal
     item = get_object_or_404(getattr(traject, onderdeel.relation).all(), pk=pk)
+    return _result_form(
+        request,
+        traject,
+        onderdeel,
+        item=item,
+        initial=None,
+        titel=f"Bewerken: {onderdeel.enkelvoud} “{item}”",
+        message=onderdeel.saved,
+    )
+
+
+def _result_form(request, traject, onderdeel, *, item, initial, titel, message, **extra):
+    """Show the form of a new (`item` None) or existing result; a valid POST saves it."""
     if request.method == "POST":
         form = onderdeel.form_class(request.POST, instance=item, traject=traject)
         if form.is_valid():
@@ -265,21 +265,15 @@ def result_update(request, slug, pk, onderdeel):
                 request,
                 form,
                 form.save(commit=False),
-                message=onderdeel.saved,
+                message=message,
                 anchor=onderdeel.relation,
                 traject=traject,
             )
             if done:
                 return done
     else:
-        form = onderdeel.form_class(instance=item, traject=traject)
-    return _render_form(
-        request,
-        traject,
-        form,
-        titel=f"Bewerken: {onderdeel.enkelvoud} “{item}”",
-        anchor=onderdeel.relation,
-    )
+        form = onderdeel.form_class(instance=item, traject=traject, initial=initial)
+    return _render_form(request, traject, form, titel=titel, anchor=onderdeel.relation, **extra)
 
 
 @coach_required
