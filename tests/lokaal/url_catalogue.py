@@ -158,6 +158,7 @@ class World:
     coach: object
     public_image: Bijlage
     internal_file: Bijlage
+    meting: object
     pks: list[int] = field(default_factory=list)
 
 
@@ -211,7 +212,7 @@ def build_world(coach) -> World:
         image,
         internal,
         kpi,
-        t.Meting.objects.create(kpi=kpi, datum="2023-03-01", waarde=12),
+        meting := t.Meting.objects.create(kpi=kpi, datum="2023-03-01", waarde=12),
         t.LopendInitiatief.objects.create(traject=traject, naam="Repaircafé", actiedomein=domein),
         t.Beleidsactie.objects.create(traject=traject, titel="Circulair aankopen"),
         t.Pilotkandidaat.objects.create(traject=traject, naam="Materialenbank"),
@@ -228,8 +229,13 @@ def build_world(coach) -> World:
         coach=coach,
         public_image=image,
         internal_file=internal,
+        meting=meting,
         pks=[row.pk for row in rows],
     )
+
+
+def _meting_kwargs(world: World) -> dict:
+    return {"slug": world.pilot.slug, "kpi_pk": world.meting.kpi_id, "pk": world.meting.pk}
 
 
 def _confirm_token(world: World) -> dict:
@@ -253,6 +259,9 @@ SAMPLE_KWARGS = {
     "volgen:bestuur_rss": lambda w: {"slug": w.bestuur.slug},
     "volgen:bestuur_atom": lambda w: {"slug": w.bestuur.slug},
     "volgen:bestuur": lambda w: {"slug": w.bestuur.slug},
+    # Two ids in one path: guessing from `pks` would take too many tries.
+    "coach:resultaten_meting_bewerken": lambda w: _meting_kwargs(w),
+    "coach:resultaten_meting_verwijderen": lambda w: _meting_kwargs(w),
     "volgen:bevestigen": _confirm_token,
     "volgen:afmelden": _unsubscribe_token,
 }
