@@ -25,6 +25,8 @@ SMALL = os.environ.get("BENCH_SCALE", "") == "small"
 SCALE = 3 if SMALL else int(os.environ.get("BENCH_SCALE") or 20)
 DURATION = int(os.environ.get("BENCH_DURATION") or (3 if SMALL else 10))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS") or 32)
+# Seconds of unmeasured load before each measured run.
+WARMUP = int(os.environ.get("BENCH_WARMUP") or (1 if SMALL else 3))
 PORT = int(os.environ.get("BENCH_PORT") or 8105)
 DATABASE = os.environ.get("BENCH_DATABASE") or f"lokaal_prod_bench{'_small' if SMALL else ''}"
 # Names of argument-free URLs that are heavy public pages once they exist (after merges).
@@ -76,13 +78,25 @@ def _ms(text: str) -> float:
     return float(value) * _UNITS[unit]
 
 
-def wrk(url: str) -> dict:
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "10s", "--latency", url],
+def wrk(url: str, *, warm_up: bool = True) -> dict:
+    """One measured wrk run, after an unmeasured one that warms every worker's connections,
+    pools and page copies (what a server that has been up for a while already has)."""
+    if warm_up:
+        wrk_command(url, WARMUP)
+    out = wrk_command(url, DURATION)
+    return parse_wrk(url, out)
+
+
+def wrk_command(url: str, seconds: int) -> str:
+    return subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+
+
+def parse_wrk(url: str, out: str) -> dict:
     if "50%" not in out:
         raise SystemExit(f"wrk gave no latency figures for {url}:\n{out}")
     result = {
