@@ -18,7 +18,11 @@ BLOCKING = {"serious", "critical"}
 PUBLIC_PAGES = [
     r for r in catalogue.routes_in(catalogue.PUBLIC) if r.name not in catalogue.NOT_HTML
 ]
-COACH_PAGES = catalogue.routes_in(catalogue.COACH_WIDE | catalogue.PER_TRAJECT)
+COACH_PAGES = [
+    r
+    for r in catalogue.routes_in(catalogue.COACH_WIDE | catalogue.PER_TRAJECT)
+    if r.name not in catalogue.NOT_HTML
+]
 
 
 @pytest.fixture

@@ -74,9 +74,10 @@ COACH_WIDE = {"coach:dashboard"}
 PER_TRAJECT: set[str] = set()  # every other coach URL; filled in below, after `walk`
 
 ADMIN_NAMESPACES = {"admin"}
-# Public URLs that do not answer with an HTML page.
+# URLs that do not answer with an HTML page (files, feeds, data).
 NOT_HTML = {
     "workshops:bijlage",
+    "coach:bijlage",
     "healthz",
     "healthz-ping",
     "open_data_csv",
