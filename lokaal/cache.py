@@ -7,8 +7,13 @@ the Django cache (Redis in production), so every process and host sees a bump at
 
 The version is bumped by model signals (connected in `lokaal.apps`) and, as a safety net for
 bulk `.update()` calls that send no signal, after every successful POST/PUT/PATCH/DELETE.
-Entries also expire after `PAGE_CACHE_SECONDS`, which bounds how long time-derived text
-("3 weeks ago", "behind plan") can lag.
+Entries are fresh for `PAGE_CACHE_SECONDS`, which bounds how long time-derived text
+("3 weeks ago", "behind plan") can lag; a page past that time is still served while one
+request renders its successor.
+
+After a change, one request renders each page (it holds a *render claim* in the shared cache)
+while the other requests for that page wait for it, so a change under load costs one render
+per page rather than one per waiting visitor.
 """
 
 import hashlib
@@ -84,6 +89,26 @@ class CachedPage:
     etag: str
     last_modified: float
     uses_nonce: bool
+    # Wall-clock time (shared by every host) after which the page is re-rendered; until
+    # `usable_until` it may still be served while one request renders its successor.
+    fresh_until: float = 0.0
+
+    @property
+    def usable_until(self) -> float:
+        return self.fresh_until + settings.PAGE_CACHE_SECONDS
+
+    def is_fresh(self) -> bool:
+        return time.time() < self.fresh_until
+
+
+@dataclass
+class Lookup:
+    """What the cache knows about one page: the current version, the stored page for that
+    version (fresh or stale, or None), and whether any version of the page was ever stored."""
+
+    version: int
+    page: CachedPage | None
+    known: bool
 
 
 def page_key(request) -> str:
@@ -101,17 +126,16 @@ class _LocalCopies:
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self.pages: OrderedDict[str, tuple[float, CachedPage]] = OrderedDict()
+        self.pages: OrderedDict[str, CachedPage] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
     def get(self, key: str, version: int) -> CachedPage | None:
         with self.lock:
-            found = self.pages.get(key)
-            if found is None:
+            page = self.pages.get(key)
+            if page is None:
                 return None
-            expires, page = found
-            if page.version != version or expires < time.monotonic():
+            if page.version != version or page.usable_until < time.time():
                 self._drop(key)
                 return None
             self.pages.move_to_end(key)
@@ -122,15 +146,15 @@ class _LocalCopies:
             return
         with self.lock:
             self._drop(key)
-            self.pages[key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, page)
+            self.pages[key] = page
             self.size += len(page.body)
             while self.size > self.max_bytes:
                 self._drop(next(iter(self.pages)))
 
     def _drop(self, key: str) -> None:
-        found = self.pages.pop(key, None)
-        if found is not None:
-            self.size -= len(found[1].body)
+        page = self.pages.pop(key, None)
+        if page is not None:
+            self.size -= len(page.body)
 
     def clear(self) -> None:
         with self.lock:
@@ -141,26 +165,73 @@ class _LocalCopies:
 local_copies = _LocalCopies(max_bytes=32 * 1024 * 1024)
 
 
-def lookup(request) -> tuple[int, CachedPage | None]:
-    """The current version and the stored page for this request (one shared-cache round trip)."""
+def lookup(request) -> Lookup:
+    """The current version and what is stored for this request.
+
+    One shared-cache round trip when this process holds a fresh copy; a second one (fetching
+    the page) when it does not.
+    """
     key = page_key(request)
     version = cache.get(VERSION_KEY)
     if version is None:
-        return current_version(), None
-    page = local_copies.get(key, version)
-    if page is not None:
-        return version, page
-    page = cache.get(key)
-    if page is None or page.version != version:
-        return version, None
-    local_copies.put(key, page)
-    return version, page
+        return Lookup(current_version(), None, known=False)
+    local = local_copies.get(key, version)
+    if local is not None and local.is_fresh():
+        return Lookup(version, local, known=True)
+    shared = cache.get(key)
+    if shared is None:
+        return Lookup(version, local, known=local is not None)
+    if shared.version != version:  # stored under an older version: to be rendered afresh
+        return Lookup(version, local, known=True)
+    if local is None or shared.fresh_until > local.fresh_until:
+        local_copies.put(key, shared)
+        return Lookup(version, shared, known=True)
+    return Lookup(version, local, known=True)
 
 
 def store(request, page: CachedPage) -> None:
     key = page_key(request)
-    cache.set(key, page, timeout=settings.PAGE_CACHE_SECONDS)
+    page.fresh_until = time.time() + settings.PAGE_CACHE_SECONDS
+    # Kept past its freshness so it can be served while its successor is being rendered.
+    cache.set(key, page, timeout=2 * settings.PAGE_CACHE_SECONDS)
     local_copies.put(key, page)
+
+
+# Rendering a heavy page after a change takes a few hundred milliseconds. When many visitors
+# ask for it at that moment, one request renders it (the one that takes the render claim)
+# and the others wait for its result instead of all rendering the same page at once.
+RENDER_CLAIM_SECONDS = 30  # a claim left by a crashed worker lapses after this
+RENDER_WAIT_SECONDS = 10  # a waiter gives up and renders itself after this
+RENDER_POLL_SECONDS = 0.02
+
+
+def _claim_key(request, version: int) -> str:
+    return f"render:{page_key(request)}:{version}"
+
+
+def claim_render(request, version: int) -> bool:
+    """True when this request is to render the page for `version` (nobody else is)."""
+    return cache.add(_claim_key(request, version), 1, timeout=RENDER_CLAIM_SECONDS)
+
+
+def release_render(request, version: int) -> None:
+    cache.delete(_claim_key(request, version))
+
+
+def wait_for_render(request, version: int) -> CachedPage | None:
+    """The page another request is rendering for `version`, once it is stored; None when that
+    request stored nothing (the page could not be cached) or took too long."""
+    claim = _claim_key(request, version)
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        if cache.get(claim) is None:
+            page = cache.get(page_key(request))
+            if page is not None and page.version == version:
+                local_copies.put(page_key(request), page)
+                return page
+            return None
+    return None
 
 
 def etag_for(body: bytes) -> str:

@@ -105,7 +105,9 @@ class PublicPageCacheMiddleware:
     not ask for `private`/`no-store`/`no-cache`. Pages under `PAGE_CACHE_EXCLUDE` (coach
     workspace, admin, accounts, health) are never stored. Stored pages carry an ETag and
     Last-Modified, so a conditional request is answered 304 without a body; any change to the
-    data (see `lokaal.cache`) makes the next request render afresh.
+    data (see `lokaal.cache`) makes the next request render afresh. While one request renders
+    a page, the others for the same page wait for it (after a change) or get the page that is
+    only past its time (`X-Cache: stale`).
     """
 
     def __init__(self, get_response):
@@ -127,9 +129,29 @@ class PublicPageCacheMiddleware:
         found = _quietly(page_cache.lookup, request)
         if found is None:  # the cache is unreachable: serve the page as if there were none
             return self.get_response(request)
-        version, page = found
-        if page is not None:
+        page = found.page
+        if page is not None and page.is_fresh():
             return self._serve(request, page)
+        if not found.known:
+            # Never stored (a first visit, or a page that is not cached such as a 404): no
+            # reason to expect another request to store it, so render it right away.
+            return self._render(request, found.version)
+        claimed = _quietly(page_cache.claim_render, request, found.version)
+        if claimed is False:  # another request is rendering this page right now
+            if page is not None:
+                # Same content, only past its time: serve it while the new one is rendered.
+                return self._serve(request, page, state="stale")
+            page = _quietly(page_cache.wait_for_render, request, found.version)
+            if page is not None:
+                return self._serve(request, page)
+            return self._render(request, found.version)
+        try:
+            return self._render(request, found.version)
+        finally:
+            if claimed:
+                _quietly(page_cache.release_render, request, found.version)
+
+    def _render(self, request, version):
         response = self.get_response(request)
         page = self._page_to_store(request, response, version)
         if page is None:
@@ -181,7 +203,7 @@ class PublicPageCacheMiddleware:
             uses_nonce=uses_nonce,
         )
 
-    def _serve(self, request, page):
+    def _serve(self, request, page, state="hit"):
         not_modified = self._not_modified(request, page)
         if not_modified is not None:
             return not_modified
@@ -194,7 +216,7 @@ class PublicPageCacheMiddleware:
             response[name] = value
         response["Content-Length"] = str(len(body))
         self._set_validators(response, page)
-        response["X-Cache"] = "hit"
+        response["X-Cache"] = state
         return response
 
     @staticmethod

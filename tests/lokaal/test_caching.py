@@ -1,5 +1,8 @@
 """The public page cache: fast for anonymous visitors, never stale, never personal."""
 
+import threading
+import time
+
 import pytest
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -182,7 +185,7 @@ def test_a_local_copy_is_never_served_once_another_process_changed_the_data(clie
     assert "X-Cache" not in client.get(traject.get_absolute_url())
 
 
-def _page(version=1, size=10):
+def _page(version=1, size=10, fresh_for=60):
     return page_cache.CachedPage(
         version=version,
         status=200,
@@ -191,16 +194,19 @@ def _page(version=1, size=10):
         etag='"e"',
         last_modified=0,
         uses_nonce=False,
+        fresh_until=time.time() + fresh_for,
     )
 
 
 def test_local_copies_expire_and_stay_within_their_memory_bound(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-    copies = page_cache._LocalCopies(max_bytes=100)
-    copies.put("a", _page())
-    assert copies.get("a", 1) is None  # expired at once
-
     settings.PAGE_CACHE_SECONDS = 60
+    copies = page_cache._LocalCopies(max_bytes=100)
+    copies.put("a", _page(fresh_for=-61))
+    assert copies.get("a", 1) is None  # past its freshness and its grace: gone
+    copies.put("a", _page(fresh_for=-30))
+    assert copies.get("a", 1) is not None  # stale but within its grace: kept
+    assert not copies.get("a", 1).is_fresh()
+
     for key in "abcdefghij":
         copies.put(key, _page(size=20))
     assert copies.size <= 100
@@ -209,6 +215,109 @@ def test_local_copies_expire_and_stay_within_their_memory_bound(settings):
     assert copies.get("j", 2) is None  # another version: never served
     copies.put("groot", _page(size=60))  # more than a quarter of the bound: not kept
     assert copies.get("groot", 1) is None
+
+
+class _CountingView:
+    """A page whose text changes with every render; a render can be held until released."""
+
+    def __init__(self):
+        self.renders = 0
+        self.hold = None  # a threading.Event the next render waits for
+        self.rendering = threading.Event()
+
+    def __call__(self, request):
+        self.renders += 1
+        number = self.renders
+        if self.hold is not None:
+            self.rendering.set()
+            assert self.hold.wait(5)
+        return HttpResponse(f"<p>render {number}</p>", content_type="text/html")
+
+
+def _in_thread(function, *args):
+    result = {}
+    thread = threading.Thread(target=lambda: result.setdefault("value", function(*args)))
+    thread.start()
+    return thread, result
+
+
+def test_after_a_change_one_request_renders_a_page_while_the_others_wait_for_it(db):
+    view = _CountingView()
+    middleware = _middleware_around(view)
+    middleware(_anonymous_get())
+    page_cache.bump_version()
+
+    view.hold = threading.Event()
+    renderer, rendered = _in_thread(middleware, _anonymous_get())
+    assert view.rendering.wait(5)
+    waiters = [_in_thread(middleware, _anonymous_get()) for _ in range(4)]
+    time.sleep(0.2)
+    assert view.renders == 2  # the waiters did not render the page themselves
+    view.hold.set()
+    for thread, _ in [(renderer, rendered), *waiters]:
+        thread.join(5)
+
+    assert rendered["value"].content == b"<p>render 2</p>"
+    for _, result in waiters:
+        assert result["value"].content == b"<p>render 2</p>"
+        assert result["value"]["X-Cache"] == "hit"
+    assert view.renders == 2
+
+
+def test_a_page_past_its_time_is_served_while_its_successor_is_rendered(db, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    view = _CountingView()
+    middleware = _middleware_around(view)
+    request = _anonymous_get()
+    middleware(request)
+    version = page_cache.current_version()
+    key = page_cache.page_key(request)
+    page = cache.get(key)
+    page.fresh_until = time.time() - 1
+    cache.set(key, page)
+    page_cache.local_copies.put(key, page)
+
+    assert page_cache.claim_render(request, version)  # another request is rendering it
+    stale = middleware(_anonymous_get())
+    assert stale["X-Cache"] == "stale"
+    assert stale.content == b"<p>render 1</p>"
+    assert view.renders == 1
+
+    page_cache.release_render(request, version)
+    fresh = middleware(_anonymous_get())  # no one renders it: this request does
+    assert fresh.content == b"<p>render 2</p>"
+    assert middleware(_anonymous_get())["X-Cache"] == "hit"
+    assert view.renders == 2
+
+
+def test_after_a_change_an_old_page_is_never_served_even_while_it_is_being_rendered(
+    db, monkeypatch
+):
+    monkeypatch.setattr(page_cache, "RENDER_WAIT_SECONDS", 0.1)
+    view = _CountingView()
+    middleware = _middleware_around(view)
+    request = _anonymous_get()
+    middleware(request)
+    page_cache.bump_version()
+    # A claim that is never released (its worker died): the waiter renders after its wait.
+    assert page_cache.claim_render(request, page_cache.current_version())
+
+    response = middleware(_anonymous_get())
+    assert response.content == b"<p>render 2</p>"
+    assert view.renders == 2
+
+
+def test_pages_that_are_never_stored_are_rendered_without_waiting(db, monkeypatch):
+    claims = []
+    monkeypatch.setattr(page_cache, "claim_render", lambda *args: claims.append(args) or False)
+
+    def not_found(request):
+        return HttpResponse("<p>niet gevonden</p>", status=404, content_type="text/html")
+
+    middleware = _middleware_around(not_found)
+    for _ in range(3):
+        assert middleware(_anonymous_get("/bestaat-niet/")).status_code == 404
+    assert claims == []  # nothing to wait for: no one will store a 404
 
 
 def test_an_unreachable_cache_costs_speed_never_a_page(client, traject, monkeypatch):
