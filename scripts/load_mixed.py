@@ -4,11 +4,11 @@
     python scripts/load_mixed.py --seconds 15 --connections 16   (make load-ci)
 
 gunicorn on port 8109 (PostgreSQL, Redis, page cache on) with the programme at 3x. All but
-four connections read public pages anonymously; four are logged-in managers who keep adding
-a running initiative to a trajectory through the admin forms (about ten writes a second in
-all, bounded by a short pause). Every write must answer with its redirect, every read 200,
-and afterwards the database must hold exactly the rows whose writes were answered.
-Loopback only.
+four connections read public pages anonymously; four are coaches of one trajectory, logged in
+through the account pages, who keep adding a running initiative to it through the coach
+workspace's results form (about ten writes a second in all, bounded by a short pause). Every
+write must answer with its redirect, every read 200, and afterwards the database must hold
+exactly the rows whose writes were answered. Loopback only.
 """
 
 import argparse
@@ -29,6 +29,9 @@ PORT = 8109
 ready: list[str] = []  # writers that have logged in
 DATABASE = "lokaal_prod_load"
 WRITERS = 4
+TRAJECT = "strategie-halle"
+# The coach workspace's form for a new running initiative of that trajectory.
+FORM = f"/coach/trajecten/{TRAJECT}/resultaten/initiatieven/nieuw/"
 
 
 def request(method, path, *, body=None, cookies=None, headers=None):
@@ -66,21 +69,21 @@ def reader(go, stop, stats, pages):
         stats.append(("read", path, status))
 
 
-def writer(go, stop, stats, written, username, password, traject_id, run):
+def writer(go, stop, stats, written, username, password, run):
     try:
-        _write(go, stop, stats, written, username, password, traject_id, run)
+        _write(go, stop, stats, written, username, password, run)
     except Exception as exc:  # a writer that dies must count as an error, not vanish
         stats.append(("writer", username, repr(exc)))
         go.wait()
 
 
-def _write(go, stop, stats, written, username, password, traject_id, run):
+def _write(go, stop, stats, written, username, password, run):
     cookies = {}
-    status, set_cookies, html = request("GET", "/admin/login/")
+    status, set_cookies, html = request("GET", "/account/login/")
     cookies.update(set_cookies)
     status, set_cookies, _ = request(
         "POST",
-        "/admin/login/?next=/admin/",
+        "/account/login/",
         body={"username": username, "password": password, "csrfmiddlewaretoken": token(html)},
         cookies=cookies,
     )
@@ -89,7 +92,7 @@ def _write(go, stop, stats, written, username, password, traject_id, run):
         stats.append(("login", username, status))
         go.wait()
         return
-    _, set_cookies, html = request("GET", "/admin/trajecten/lopendinitiatief/add/", cookies=cookies)
+    _, set_cookies, html = request("GET", FORM, cookies=cookies)
     cookies.update(set_cookies)
     csrf = token(html)
     ready.append(username)
@@ -101,14 +104,13 @@ def _write(go, stop, stats, written, username, password, traject_id, run):
         try:
             status, set_cookies, _ = request(
                 "POST",
-                "/admin/trajecten/lopendinitiatief/add/",
+                FORM,
                 body={
                     "csrfmiddlewaretoken": csrf,
-                    "traject": traject_id,
                     "naam": naam,
+                    "actiedomein": "",
                     "eigenaar": "Belasting",
                     "status": "lopend",
-                    "_save": "Opslaan",
                 },
                 cookies=cookies,
             )
@@ -136,16 +138,18 @@ def main() -> int:
     password = uuid.uuid4().hex
     create_users = "\n".join(
         [
-            "from django.contrib.auth.models import User",
+            "from django.contrib.auth.models import Group, User",
             "from trajecten.models import Traject",
+            "coaches, _ = Group.objects.get_or_create(name='Coaches')",
+            f"traject = Traject.objects.get(slug='{TRAJECT}')",
             f"for i in range({WRITERS}):",
-            f"    User.objects.create_superuser(f'{run}-{{i}}', 'l@example.org', '{password}')",
-            "print(Traject.objects.get(slug='strategie-halle').pk)",
+            f"    user = User.objects.create_user(f'{run}-{{i}}', 'l@example.org', '{password}')",
+            "    user.groups.add(coaches)",
+            "    traject.coaches.add(user)",
         ]
     )
-    out = manage(env, "shell", "-c", create_users)
-    traject_id = out.split()[-1]
-    pages = ["/", "/trajecten/", "/besturen/", "/trajecten/strategie-halle/", "/besturen/halle/"]
+    manage(env, "shell", "-c", create_users)
+    pages = ["/", "/trajecten/", "/besturen/", f"/trajecten/{TRAJECT}/", "/besturen/halle/"]
     stats: list = []
     written: list = []
     stop, go = threading.Event(), threading.Event()
@@ -158,7 +162,7 @@ def main() -> int:
         ] + [
             threading.Thread(
                 target=writer,
-                args=(go, stop, stats, written, f"{run}-{i}", password, traject_id, run),
+                args=(go, stop, stats, written, f"{run}-{i}", password, run),
             )
             for i in range(WRITERS)
         ]
