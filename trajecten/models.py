@@ -211,28 +211,55 @@ class Traject(models.Model):
     def current_status_label(self) -> str:
         return self.Status(self.current_status).label
 
+    def _prefetched(self, name: str):
+        """The prefetched rows of a relation, or None when they were not prefetched.
+
+        Reading them straight from the prefetch cache skips building a related manager and a
+        queryset on every access; a card asks for the same relations a dozen times.
+        """
+        return getattr(self, "_prefetched_objects_cache", {}).get(name)
+
+    def _rows(self, name: str):
+        rows = self._prefetched(name)
+        return getattr(self, name).all() if rows is None else rows
+
     @property
     def deelnemers(self):
-        return [deelname.bestuur for deelname in self.deelnames.all()]
+        return [deelname.bestuur for deelname in self._rows("deelnames")]
 
     @property
     def is_open(self) -> bool:
         """A place in the programme whose bestuur is not yet known."""
-        return not self.deelnames.all()
+        return not self._rows("deelnames")
 
     @property
     def momenten(self) -> list:
         """Workshops and coaching moments in the order they happen."""
-        items = [*self.workshops.all(), *self.coachingsmomenten.all()]
-        return sorted(items, key=lambda item: item.sort_key())
+        workshops = self._prefetched("workshops")
+        coaching = self._prefetched("coachingsmomenten")
+        if workshops is None or coaching is None:
+            return self._sorted_momenten(self.workshops.all(), self.coachingsmomenten.all())
+        # Sorted once per prefetch: the progress, the next step and the freshness all walk it.
+        memo = getattr(self, "_momenten_memo", None)
+        if memo is None or memo[0] is not workshops or memo[1] is not coaching:
+            memo = self._momenten_memo = (
+                workshops,
+                coaching,
+                self._sorted_momenten(workshops, coaching),
+            )
+        return memo[2]
+
+    @staticmethod
+    def _sorted_momenten(workshops, coaching) -> list:
+        return sorted([*workshops, *coaching], key=lambda item: item.sort_key())
 
     @property
     def workshops_total(self) -> int:
-        return sum(1 for w in self.workshops.all() if not w.is_cancelled)
+        return sum(1 for w in self._rows("workshops") if not w.is_cancelled)
 
     @property
     def workshops_held(self) -> int:
-        return sum(1 for w in self.workshops.all() if w.is_held)
+        return sum(1 for w in self._rows("workshops") if w.is_held)
 
     @property
     def progress_percent(self) -> int:

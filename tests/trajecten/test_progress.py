@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db.models import prefetch_related_objects
 
 from tests import factories
 from trajecten.models import Traject
@@ -111,3 +112,19 @@ def test_status_filter_uses_the_status_shown(client):
     assert [t.pk for t in response.context["trajecten"]] == [running.pk]
     response = client.get("/trajecten/", {"status": "gepland"})
     assert [t.pk for t in response.context["trajecten"]] == [planned.pk]
+
+
+def test_moments_follow_a_new_prefetch_and_unprefetched_reads(time_machine):
+    # The sorted moments are kept per prefetch (a card reads them several times); a fresh
+    # prefetch or an instance without one must still see every change.
+    time_machine.move_to(_at(2022, 12, 1))
+    traject = _traject()
+    assert traject.momenten is traject.momenten
+    assert [m.volgnummer for m in traject.momenten] == [1, 2, 3]
+    factories.make_workshop(traject, volgnummer=4)
+    traject.refresh_from_db()
+    prefetch_related_objects([traject], "workshops", "coachingsmomenten")
+    assert [m.volgnummer for m in traject.momenten] == [1, 2, 3, 4]
+    plain = Traject.objects.get(pk=traject.pk)
+    factories.make_workshop(plain, volgnummer=5)
+    assert [m.volgnummer for m in plain.momenten] == [1, 2, 3, 4, 5]

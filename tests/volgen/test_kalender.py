@@ -149,3 +149,45 @@ def test_calendar_page_and_feed_query_counts_are_fixed(client, agenda, django_as
     for url, queries in urls.items():
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+def test_feed_is_written_as_icalendar_itself_would_write_it(client, agenda):
+    # The events are written directly rather than through icalendar's components (cheaper at
+    # hundreds of events); reading the feed back and writing it out again must change nothing.
+    # The text is chosen to hit escaping and folding: commas, semicolons, backslashes, carets,
+    # line breaks and multi-byte characters at the fold.
+    workshop = agenda["winter"]
+    workshop.titel = "Één; twee, drie \\ vier ^ vijf " + "é" * 40 + " – " + "x\\" * 30
+    workshop.thema = "Regel een\nregel twee\r\nregel drie; met ‘aanhalingstekens’ en 😀" * 3
+    workshop.plaats = "Zaal; De Markt, eerste verdieping " * 3
+    workshop.is_demo = True
+    workshop.save()
+    for url in [reverse("volgen:kalender_ics"), reverse("volgen:traject_ics", args=["agenda"])]:
+        content = client.get(url).content
+        assert Calendar.from_ical(content).to_ical() == content
+    event = _events(_calendar(client, reverse("volgen:traject_ics", args=["agenda"])))[
+        "[demo] Workshop 1: Één; twee, drie \\ vier ^ vijf " + "é" * 40
+    ]
+    assert str(event["location"]) == workshop.plaats
+    assert str(event["description"]).count("regel twee") == 3
+    assert str(event["url"]).endswith(workshop.get_absolute_url())
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "SUMMARY:kort",
+        "X:" + "a" * 72,
+        "X:" + "a" * 73,
+        "DESCRIPTION:" + "ab\\," * 40,
+        "DESCRIPTION:" + "é" * 80,
+        "DESCRIPTION:" + "x" + "€" * 60 + "^" * 30,
+        "DESCRIPTION:" + "😀" * 50 + "\\;" * 20,
+    ],
+)
+def test_lines_fold_as_icalendar_folds_them(line):
+    from icalendar.parser.string import _foldline
+
+    from volgen.kalender import _content_line
+
+    assert _content_line(line) == (_foldline(line) + "\r\n").encode()
