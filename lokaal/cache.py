@@ -16,6 +16,7 @@ while the other requests for that page wait for it, so a change under load costs
 per page rather than one per waiting visitor.
 """
 
+import contextvars
 import hashlib
 import logging
 import threading
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +48,28 @@ def current_version() -> int:
     return version
 
 
+# Set when the content version was bumped in the current request, so the middleware's safety
+# net for writes that send no signal does not bump it a second time.
+bumped = contextvars.ContextVar("content_version_bumped", default=False)
+
+
 def bump_version() -> None:
     """Invalidate every cached page, in every process that shares this cache."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): start a fresh one
         cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+    bumped.set(True)
 
 
 def content_changed(sender, **kwargs) -> None:
-    """Signal receiver: any write to a model that public pages show bumps the version."""
+    """Signal receiver: any write to a model that public pages show bumps the version.
+
+    The bump happens once the write is committed: a page rendered before the commit read the
+    old rows and is stored under the old version, which the bump retires. (Bumping before the
+    commit as well would only let a page rendered from the old rows be stored under a version
+    that the commit then retires: one wasted render of every busy page per change.)
+    """
     if kwargs.get("raw"):  # loaddata: the restore path bumps once at the end
         return
     model = sender
@@ -64,19 +77,18 @@ def content_changed(sender, **kwargs) -> None:
         return
     if model._meta.app_label in UNVERSIONED_APPS:
         return
-    try:
-        bump_version()
-    except Exception:  # a cache outage must never make a save fail
-        logger.warning("Could not bump the content version", exc_info=True)
+    using = kwargs.get("using") or DEFAULT_DB_ALIAS
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:  # autocommit: the row is committed already
+        _bump_quietly()
         return
-    # Again once the transaction commits: a page rendered in between read the old rows.
-    transaction.on_commit(_bump_quietly, using=kwargs.get("using"))
+    transaction.on_commit(_bump_quietly, using=using)
 
 
 def _bump_quietly() -> None:
     try:
         bump_version()
-    except Exception:
+    except Exception:  # a cache outage must never make a save fail
         logger.warning("Could not bump the content version", exc_info=True)
 
 

@@ -118,10 +118,14 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if request.method in _UNSAFE_METHODS:
-            response = self.get_response(request)
-            # Also covers writes that bypass model signals (queryset.update()).
-            if response.status_code < 400:
-                _quietly(page_cache.bump_version)
+            token = page_cache.bumped.set(False)
+            try:
+                response = self.get_response(request)
+                # Also covers writes that send no model signal (queryset.update()).
+                if response.status_code < 400 and not page_cache.bumped.get():
+                    _quietly(page_cache.bump_version)
+            finally:
+                page_cache.bumped.reset(token)
             return response
         if not self._may_use_cache(request):
             return self.get_response(request)

@@ -48,11 +48,14 @@ def test_second_anonymous_request_is_served_from_cache_without_queries(
     assert second["Content-Type"].startswith("text/html")
 
 
-def test_a_published_report_shows_on_the_very_next_request(client, traject):
+def test_a_published_report_shows_on_the_very_next_request(
+    client, traject, django_capture_on_commit_callbacks
+):
     client.get(traject.get_absolute_url())
     assert client.get(traject.get_absolute_url())["X-Cache"] == "hit"
     workshop = traject.workshops.get(volgnummer=1)
-    factories.publish_report(workshop, "Twaalf domeinen verkend, drie gekozen: bouw en zorg.")
+    with django_capture_on_commit_callbacks(execute=True):  # the commit
+        factories.publish_report(workshop, "Twaalf domeinen verkend, drie gekozen: bouw en zorg.")
 
     response = client.get(traject.get_absolute_url())
     assert "X-Cache" not in response
@@ -74,6 +77,40 @@ def test_a_bulk_update_through_a_post_invalidates_the_cache(client, traject, man
     assert "Een titel zonder signaal" in response.content.decode()
 
 
+def test_a_transaction_bumps_the_version_when_it_commits_not_before(
+    traject, django_capture_on_commit_callbacks
+):
+    before = page_cache.current_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        traject.titel = "Een nieuwe titel"
+        traject.save()
+        factories.make_coachingsmoment(traject)
+        # Not yet: a page rendered now reads the old rows and must stay under the old version.
+        assert page_cache.current_version() == before
+    assert page_cache.current_version() > before
+
+
+def test_a_change_outside_a_transaction_bumps_the_version_at_once(transactional_db):
+    before = page_cache.current_version()
+    factories.make_traject(titel="Buiten een transactie", slug="buiten-een-transactie")
+    assert page_cache.current_version() > before
+
+
+def test_a_post_that_saved_through_the_models_bumps_the_version_only_once(transactional_db, client):
+    traject = factories.make_traject(titel="Met een coach", slug="met-een-coach")
+    client.force_login(factories.make_coach("coach-van-het-traject", traject))
+    before = page_cache.current_version()
+    response = client.post(
+        f"/coach/trajecten/{traject.slug}/updates/nieuw/",
+        {"datum": "2023-03-01", "titel": "Nieuws", "tekst": "Iets nieuws.", "publiceren": "on"},
+    )
+    assert response.status_code == 302
+    assert traject.updates.get().titel == "Nieuws"
+    # The update and its history record each bumped the version as they were committed; the
+    # safety net for writes without a signal did not add another one.
+    assert page_cache.current_version() - before == 2
+
+
 def test_conditional_requests_get_304_without_a_body(client, traject):
     first = client.get(traject.get_absolute_url())
     etag, last_modified = first["ETag"], first["Last-Modified"]
@@ -90,10 +127,13 @@ def test_conditional_requests_get_304_without_a_body(client, traject):
     assert stale.content
 
 
-def test_a_change_makes_the_old_etag_get_the_new_page(client, traject):
+def test_a_change_makes_the_old_etag_get_the_new_page(
+    client, traject, django_capture_on_commit_callbacks
+):
     etag = client.get(traject.get_absolute_url())["ETag"]
     traject.samenvatting = "Een nieuwe samenvatting voor het publiek."
-    traject.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        traject.save()
     response = client.get(traject.get_absolute_url(), headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert "Een nieuwe samenvatting" in response.content.decode()
