@@ -3,6 +3,7 @@
 Both work on every page without per-view code, so pages added later are covered as they are.
 """
 
+import contextlib
 import contextvars
 import logging
 import re
@@ -10,7 +11,9 @@ import time
 import uuid
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseNotModified
+from django.template import loader
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from lokaal import cache as page_cache
@@ -260,3 +263,54 @@ def _not_modified_response(page) -> HttpResponseNotModified:
     response["Last-Modified"] = http_date(page.last_modified)
     response["Cache-Control"] = "no-cache"
     return response
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database drops a query (a restart, a failover), retry a GET once, then say so.
+
+    The connection that failed is discarded first, so the retry waits in the pool for a new
+    one (up to `DATABASE_POOL_TIMEOUT`) and usually succeeds once the database is back. A
+    request that still fails, or one that may have written (POST and the like, or inside a
+    transaction), gets a 503 with Retry-After and a page that says what happened: never a 500.
+    Last in MIDDLEWARE, so a retry runs only the view again.
+    """
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logging.getLogger(__name__).warning(
+            "The database dropped %s %s (%s)",
+            request.method,
+            request.path,
+            exception.__class__.__name__,
+        )
+        _discard_broken_connections()
+        if (
+            request.method in {"GET", "HEAD"}
+            and not getattr(request, "_database_retried", False)
+            and not any(c.in_atomic_block for c in connections.all(initialized_only=True))
+        ):
+            request._database_retried = True
+            return self.get_response(request)
+        body = loader.get_template("503.html").render(
+            {"unsafe": request.method not in {"GET", "HEAD"}}
+        )
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _discard_broken_connections() -> None:
+    for connection in connections.all(initialized_only=True):
+        # Closing a broken connection may itself fail; it is gone either way.
+        with contextlib.suppress(Exception):
+            connection.close()

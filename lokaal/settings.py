@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: a GET whose query the database dropped (a restart) is retried once, else a 503.
+    "lokaal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "lokaal.urls"
@@ -151,11 +153,16 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     # requests time rather than errors. Otherwise: one persistent connection per thread.
     _pool_size = _int("DATABASE_POOL_SIZE", 0)
     if _pool_size:
+        from psycopg_pool import ConnectionPool
+
         _database["CONN_MAX_AGE"] = 0
         _database["OPTIONS"]["pool"] = {
             "min_size": 1,
             "max_size": _pool_size,
             "timeout": _int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+            # A connection handed out is checked first, so one left broken by a database
+            # restart is replaced instead of failing the request that gets it.
+            "check": ConnectionPool.check_connection,
         }
     else:
         _database["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", 60)

@@ -83,8 +83,12 @@ def main() -> int:
     for started, ended, path, status in failures:
         print(f"  failed {path} at +{started - t0:.1f}s ({ended - started:.1f}s): {status}")
     recovery = last_failure - restart_at if failures else 0.0
-    print(f"last failure {recovery:.1f} s after the restart began; slowest request {slowest:.1f} s")
-    print(f"requests after the last failure: {len(after_recovery)}, all succeeded")
+    if failures:
+        print(f"last failure {recovery:.1f} s after the restart began")
+        print(f"requests after the last failure: {len(after_recovery)}, all succeeded")
+    else:
+        print("no request failed")
+    print(f"slowest request {slowest:.1f} s")
     ok = len(failures) <= WORKERS and recovery <= 10
     print("fault (PostgreSQL restart):", "OK" if ok else "FAILED", f"(workers: {WORKERS})")
     return 0 if ok else 1
