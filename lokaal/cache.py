@@ -217,30 +217,31 @@ RENDER_WAIT_SECONDS = 10  # a waiter gives up and renders itself after this
 RENDER_POLL_SECONDS = 0.02
 
 
-def _claim_key(request, version: int) -> str:
-    return f"render:{page_key(request)}:{version}"
+def _claim_key(key: str, version: int) -> str:
+    return f"render:{key}:{version}"
 
 
 def claim_render(request, version: int) -> bool:
     """True when this request is to render the page for `version` (nobody else is)."""
-    return cache.add(_claim_key(request, version), 1, timeout=RENDER_CLAIM_SECONDS)
+    return cache.add(_claim_key(page_key(request), version), 1, timeout=RENDER_CLAIM_SECONDS)
 
 
 def release_render(request, version: int) -> None:
-    cache.delete(_claim_key(request, version))
+    cache.delete(_claim_key(page_key(request), version))
 
 
 def wait_for_render(request, version: int) -> CachedPage | None:
     """The page another request is rendering for `version`, once it is stored; None when that
     request stored nothing (the page could not be cached) or took too long."""
-    claim = _claim_key(request, version)
+    key = page_key(request)
+    claim = _claim_key(key, version)
     deadline = time.monotonic() + RENDER_WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(RENDER_POLL_SECONDS)
         if cache.get(claim) is None:
-            page = cache.get(page_key(request))
+            page = cache.get(key)
             if page is not None and page.version == version:
-                local_copies.put(page_key(request), page)
+                local_copies.put(key, page)
                 return page
             return None
     return None

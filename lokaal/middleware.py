@@ -292,12 +292,13 @@ class DatabaseUnavailableMiddleware:
             request.path,
             exception.__class__.__name__,
         )
-        _discard_broken_connections()
-        if (
+        may_retry = (
             request.method in {"GET", "HEAD"}
             and not getattr(request, "_database_retried", False)
             and not any(c.in_atomic_block for c in connections.all(initialized_only=True))
-        ):
+        )
+        _discard_broken_connections()
+        if may_retry:
             request._database_retried = True
             return self.get_response(request)
         body = loader.get_template("503.html").render(

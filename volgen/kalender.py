@@ -86,7 +86,10 @@ def _brussels_vtimezone() -> Timezone:
 
 
 def _text(value: str) -> str:
-    """TEXT escaping (RFC 5545, 3.3.11), replaced in the same order as icalendar's `vText`."""
+    """TEXT escaping (RFC 5545, 3.3.11), replaced in the same order as icalendar's `vText`.
+
+    Written out here because icalendar's own public helper (`parser.escape_char`) is deprecated.
+    """
     return (
         value.replace("\\N", "\n")
         .replace("\\", "\\\\")
