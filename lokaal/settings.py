@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "workshops",
     "coach",
     "volgen",
+    "portaal",
+    "programma",
 ]
 
 MIDDLEWARE = [
@@ -128,7 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lokaal.context_processors.portal",
+                "portaal.context_processors.portal",
             ],
         },
     },

@@ -2,20 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from lokaal import health, kaart, opendata, vergelijk, views, zoeken
+from lokaal import health
 
 admin.site.site_header = "Lokaal Circulair – programmabeheer"
 admin.site.site_title = "Lokaal Circulair"
 admin.site.index_title = "Programmabeheer"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("vergelijk/", vergelijk.vergelijk, name="vergelijk"),
-    path("kaart/", kaart.kaart, name="kaart"),
-    path("zoeken/", zoeken.zoeken, name="zoeken"),
-    path("open-data/", opendata.open_data, name="open_data"),
-    path("open-data/<slug:slug>.csv", opendata.dataset_csv, name="open_data_csv"),
-    path("open-data/<slug:slug>.json", opendata.dataset_json, name="open_data_json"),
+    path("", include("portaal.urls")),
     path("besturen/", include("besturen.urls")),
     path("trajecten/", include("trajecten.urls")),
     path("trajecten/", include("workshops.urls")),

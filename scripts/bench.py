@@ -55,7 +55,7 @@ from django.db.models import Count
 from besturen.models import Bestuur
 from trajecten.models import Traject
 from tests.lokaal.url_catalogue import project_routes
-pages = [("home", reverse("home"))]
+pages = [("home", reverse("portaal:home"))]
 t = Traject.objects.get(slug="strategie-halle")
 pages.append(("traject", t.get_absolute_url()))
 b = Bestuur.objects.annotate(n=Count("deelnames")).order_by("-n").first()

@@ -7,7 +7,7 @@ without an entry in `BUILDERS` fails `all_public_urls()`, so a new page cannot b
 from django.urls import reverse
 
 from besturen.models import Bestuur
-from lokaal.opendata import BY_SLUG
+from portaal.opendata import BY_SLUG
 from tests.lokaal import url_catalogue as catalogue
 from trajecten.models import Traject
 from volgen.services import confirm_token, unsubscribe_token
@@ -19,7 +19,7 @@ def _each(name, model):
 
 
 BUILDERS = {
-    "home": lambda: [reverse("home")],
+    "portaal:home": lambda: [reverse("portaal:home")],
     "besturen:list": lambda: [reverse("besturen:list")],
     "besturen:detail": _each("besturen:detail", Bestuur),
     "trajecten:list": lambda: [reverse("trajecten:list")],
@@ -30,12 +30,19 @@ BUILDERS = {
     "workshops:bijlage": lambda: [b.get_absolute_url() for b in Bijlage.objects.all()],
     "healthz": lambda: [reverse("healthz")],
     "healthz-ping": lambda: [reverse("healthz-ping")],
-    "vergelijk": lambda: [reverse("vergelijk")],
-    "kaart": lambda: [reverse("kaart")],
-    "zoeken": lambda: [reverse("zoeken"), reverse("zoeken") + "?q=circulair"],
-    "open_data": lambda: [reverse("open_data")],
-    "open_data_csv": lambda: [reverse("open_data_csv", args=[slug]) for slug in BY_SLUG],
-    "open_data_json": lambda: [reverse("open_data_json", args=[slug]) for slug in BY_SLUG],
+    "portaal:vergelijk": lambda: [reverse("portaal:vergelijk")],
+    "portaal:kaart": lambda: [reverse("portaal:kaart")],
+    "portaal:zoeken": lambda: [
+        reverse("portaal:zoeken"),
+        reverse("portaal:zoeken") + "?q=circulair",
+    ],
+    "portaal:open_data": lambda: [reverse("portaal:open_data")],
+    "portaal:open_data_csv": lambda: [
+        reverse("portaal:open_data_csv", args=[slug]) for slug in BY_SLUG
+    ],
+    "portaal:open_data_json": lambda: [
+        reverse("portaal:open_data_json", args=[slug]) for slug in BY_SLUG
+    ],
     "login": lambda: [reverse("login")],
     "password_reset": lambda: [reverse("password_reset")],
     "password_reset_done": lambda: [reverse("password_reset_done")],

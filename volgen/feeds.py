@@ -85,7 +85,7 @@ class _ProgrammeFeed(_ItemsFeed):
         return "Lokaal Circulair: nieuws uit alle trajecten"
 
     def link(self, obj):
-        return reverse("home")
+        return reverse("portaal:home")
 
     def description(self, obj):
         return (

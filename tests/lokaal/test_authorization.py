@@ -119,5 +119,5 @@ def test_attachment_of_an_unpublished_report_is_not_found(client, world):
 
 def test_a_new_unclassified_url_would_be_reported():
     new = catalogue.Route("coach:nieuw", "coach/<slug:slug>/nieuw/", ("slug",))
-    known = catalogue.Route("home", "", ())
+    known = catalogue.Route("portaal:home", "", ())
     assert catalogue.unclassified([known, new]) == [new]

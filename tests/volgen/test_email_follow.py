@@ -321,7 +321,7 @@ def test_follow_box_and_feed_links_are_on_the_pages(client, traject):
     body = client.get(reverse("besturen:detail", args=["volgdorp"])).content.decode()
     assert reverse("volgen:bestuur", args=["volgdorp"]) in body
     assert reverse("volgen:bestuur_atom", args=["volgdorp"]) in body
-    body = client.get(reverse("home")).content.decode()
+    body = client.get(reverse("portaal:home")).content.decode()
     assert reverse("volgen:programma_atom") in body and reverse("volgen:kalender") in body
 
 

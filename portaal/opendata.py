@@ -2,7 +2,7 @@
 
 Every dataset is built from public fields only. Reports appear only once published, internal
 notes and attendance names never; structured results only for trajectories with published
-content (see `lokaal.openbaar`). Each dataset issues a fixed number of queries.
+content (see `portaal.openbaar`). Each dataset issues a fixed number of queries.
 """
 
 import csv
@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from besturen.models import Bestuur, Lidmaatschap
-from lokaal.openbaar import public_content_filter
+from portaal.openbaar import public_content_filter
 from trajecten.models import (
     Beleidsactie,
     Deelname,
@@ -509,7 +509,7 @@ def _dataset(slug: str) -> Dataset:
 def open_data(request):
     return render(
         request,
-        "lokaal/open_data.html",
+        "portaal/open_data.html",
         {"datasets": DATASETS, "licentie": LICENTIE, "licentie_url": LICENTIE_URL},
     )
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from lokaal.opendata import DATASETS
+from portaal.opendata import DATASETS
 from tests import factories
 from tests.bulk import SECRET, add_activity, multiply_programme
 from trajecten.models import (

@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
-from lokaal.openbaar import has_public_content
+from portaal.openbaar import has_public_content
 from trajecten.models import (
     Actiedomein,
     Deelname,
@@ -203,7 +203,7 @@ def vergelijk(request):
         if ronde is None:
             return render(
                 request,
-                "lokaal/vergelijk.html",
+                "portaal/vergelijk.html",
                 {"rondes": rondes, "onbekende_ronde": slug[:60]},
                 status=404,
             )
@@ -232,7 +232,7 @@ def vergelijk(request):
     chosen = [d for d in actiedomeinen if any(d in r["domeinen"] for r in rows)]
     return render(
         request,
-        "lokaal/vergelijk.html",
+        "portaal/vergelijk.html",
         {
             "ronde": ronde,
             "rondes": rondes,

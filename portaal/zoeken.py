@@ -143,17 +143,17 @@ def zoeken(request):
     context = {"q": query[:MAX_LENGTH], "limiet": LIMIT}
     if raw is None or not query:
         context["melding"] = "Typ een woord of een naam om te zoeken." if raw is not None else ""
-        return render(request, "lokaal/zoeken.html", context)
+        return render(request, "portaal/zoeken.html", context)
     if len(query) > MAX_LENGTH:
         context["fout"] = f"Je zoekterm is te lang: gebruik hoogstens {MAX_LENGTH} tekens."
-        return render(request, "lokaal/zoeken.html", context, status=400)
+        return render(request, "portaal/zoeken.html", context, status=400)
     if any(ord(char) < 32 for char in query):
         context["q"] = ""
         context["fout"] = "Je zoekterm bevat tekens die we niet kunnen zoeken."
-        return render(request, "lokaal/zoeken.html", context, status=400)
+        return render(request, "portaal/zoeken.html", context, status=400)
     if len(query) < MIN_LENGTH:
         context["fout"] = f"Je zoekterm is te kort: gebruik minstens {MIN_LENGTH} tekens."
-        return render(request, "lokaal/zoeken.html", context, status=400)
+        return render(request, "portaal/zoeken.html", context, status=400)
     groepen = search(query)
     context.update(
         {
@@ -166,4 +166,4 @@ def zoeken(request):
             "aantal": sum(len(v) for v in groepen.values()),
         }
     )
-    return render(request, "lokaal/zoeken.html", context)
+    return render(request, "portaal/zoeken.html", context)

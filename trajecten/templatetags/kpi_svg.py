@@ -9,8 +9,6 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from lokaal.openbaar import has_public_content
-
 register = template.Library()
 
 WIDTH, HEIGHT = 520, 280
@@ -33,7 +31,7 @@ def getal(value) -> str:
 
 @register.filter
 def heeft_publieke_inhoud(traject) -> bool:
-    return has_public_content(traject)
+    return traject.has_public_content
 
 
 @register.simple_tag

@@ -1,4 +1,4 @@
-"""Load a round of the programme from its data file (see `lokaal/data/`)."""
+"""Load a round of the programme from its data file (see `programma/data/`)."""
 
 import tomllib
 from collections import Counter

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 # Queries per page. The same numbers must hold with twenty times the data.
 QUERIES = {
-    "home": 9,
+    "portaal:home": 9,
     "besturen:list": 6,
     "besturen:detail": 10,
     "trajecten:list": 7,
@@ -25,7 +25,7 @@ QUERIES = {
 def _sample_urls():
     traject = Traject.objects.get(slug="pilootproject-kenniscentrum-waasland")
     return {
-        "home": reverse("home"),
+        "portaal:home": reverse("portaal:home"),
         "besturen:list": reverse("besturen:list"),
         "besturen:detail": reverse("besturen:detail", args=["imog"]),
         "trajecten:list": reverse("trajecten:list") + "?soort=pilootproject",

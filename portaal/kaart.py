@@ -93,7 +93,7 @@ def kaart(request):
     deelnemers, markers, leden = map_data(besturen)
     return render(
         request,
-        "lokaal/kaart.html",
+        "portaal/kaart.html",
         {
             "deelnemers": [d for d in deelnemers if d["rol"] == "deelnemer"],
             "genoemd": [d for d in deelnemers if d["rol"] == "genoemd"],

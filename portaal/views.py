@@ -10,7 +10,7 @@ def home(request):
     updates = Update.objects.gepubliceerd().select_related("traject").order_by("-datum", "-id")[:5]
     return render(
         request,
-        "lokaal/home.html",
+        "portaal/home.html",
         {
             "ronde": ronde,
             "strategie": tracks[Traject.Soort.STRATEGIE],

@@ -139,7 +139,7 @@ def test_without_a_round_it_says_so(db, client):
 
 def test_nav_links_to_the_new_pages(programme, client):
     html = client.get("/").content.decode()
-    for name in ("vergelijk", "kaart", "zoeken", "open_data"):
+    for name in ("portaal:vergelijk", "portaal:kaart", "portaal:zoeken", "portaal:open_data"):
         assert f'href="{reverse(name)}"' in html
 
 

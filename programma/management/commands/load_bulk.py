@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from lokaal.bulk import load_bulk, remove_bulk
+from programma.bulk import load_bulk, remove_bulk
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lokaal.programma import DEFAULT_DATA_FILE, load_programme
+from programma.loader import DEFAULT_DATA_FILE, load_programme
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from lokaal.demo import load_demo, remove_demo
+from programma.demo import load_demo, remove_demo
 
 
 class Command(BaseCommand):

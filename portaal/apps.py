@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PortaalConfig(AppConfig):
+    name = "portaal"
+    verbose_name = "Publieke pagina's"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from portaal import kaart, opendata, vergelijk, views, zoeken
+
+app_name = "portaal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("vergelijk/", vergelijk.vergelijk, name="vergelijk"),
+    path("kaart/", kaart.kaart, name="kaart"),
+    path("zoeken/", zoeken.zoeken, name="zoeken"),
+    path("open-data/", opendata.open_data, name="open_data"),
+    path("open-data/<slug:slug>.csv", opendata.dataset_csv, name="open_data_csv"),
+    path("open-data/<slug:slug>.json", opendata.dataset_json, name="open_data_json"),
+]
