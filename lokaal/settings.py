@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "lokaal",
     "besturen",
     "trajecten",
@@ -99,6 +100,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "lokaal.middleware.RequestLogMiddleware",
+    # Before anything reads the body: a request larger than the upload limit is refused (413).
+    "lokaal.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -217,6 +220,37 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 
+# Abuse limits (lokaal/limits.py), counted in the shared cache so they hold across instances.
+# Each is "count/period" (s, m, h, d; e.g. 20/15m). A request over a limit gets a 429 page that
+# says when to retry. Login attempts are counted before the password is checked.
+RATE_LIMITS = {
+    "login_address": _str("LIMIT_LOGIN_PER_ADDRESS", "30/15m"),
+    "login_username": _str("LIMIT_LOGIN_PER_USERNAME", "10/15m"),
+    "reset_address": _str("LIMIT_RESET_PER_ADDRESS", "10/h"),
+    "reset_mailbox": _str("LIMIT_RESET_PER_MAILBOX", "3/h"),
+    "follow_address": _str("LIMIT_FOLLOW_PER_ADDRESS", "10/h"),
+    "follow_mailbox": _str("LIMIT_FOLLOW_PER_MAILBOX", "3/h"),
+}
+RATE_LIMITS_ENABLED = _bool("RATE_LIMITS", True)
+RATELIMIT_CACHE_PREFIX = "rl:"
+RATELIMIT_FAIL_OPEN = True
+# Behind N reverse proxies (each appending to X-Forwarded-For) the client address is the Nth
+# entry from the right; 0: REMOTE_ADDR, for an instance that clients reach directly.
+PROXY_COUNT = _int("DJANGO_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Mail leaves outside the request: a task stored in the database, run by `manage.py
+# db_worker` (started by `make run` and in production, see docs/deploy.md).
+TASKS = {
+    "default": {
+        "BACKEND": _str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
 LANGUAGE_CODE = "nl-be"
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
@@ -249,6 +283,13 @@ WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
 # is refused with a message in the form; the content is checked too (workshops/uploads.py).
 MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A request body larger than this is refused from its Content-Length before it is read (413):
+# one upload plus room for the form around it.
+MAX_REQUEST_BYTES = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
+# Images: larger than this many pixels are refused from their header, before decoding; an image
+# wider or higher than IMAGE_PUBLIC_MAX_SIDE gets a downscaled public copy.
+MAX_IMAGE_PIXELS = _int("MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000
+IMAGE_PUBLIC_MAX_SIDE = _int("IMAGE_PUBLIC_MAX_SIDE", 2000, minimum=200)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -289,9 +330,17 @@ CSRF_COOKIE_SECURE = SECURE
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = SECURE and _bool("DJANGO_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe /healthz over plain HTTP: it answers there instead of redirecting.
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 SECURE_HSTS_SECONDS = 31_536_000 if SECURE else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
-SECURE_HSTS_PRELOAD = SECURE
+# Subdomains and the browsers' preload list are commitments an operator opts into.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE and _bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = SECURE and _bool("DJANGO_HSTS_PRELOAD", False)
+# `check --deploy` asks for both; leaving them off is the operator's choice, not an oversight.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 
 MAP_TILE_URL = _str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = _str(

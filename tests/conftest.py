@@ -1,4 +1,5 @@
 import os
+import uuid
 
 # Tests run with DEBUG off, as production does; they need a key but no real secret.
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-key-not-secret")
@@ -39,3 +40,9 @@ def _test_storage(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_counts(settings):
+    """Each test counts abuse limits afresh (the cache may be shared: no clearing it)."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"

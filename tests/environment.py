@@ -7,3 +7,4 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-key-not-secret")
 os.environ.setdefault("DJANGO_SECURE", "false")
+os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")

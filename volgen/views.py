@@ -4,24 +4,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
 from besturen.models import Bestuur
+from lokaal import limits
 from trajecten.models import Traject
 from volgen import services
 from volgen.forms import VolgForm
+from volgen.tasks import follow_request
 
-# One answer whether or not the address already follows this, so the page never reveals who
-# follows what; only a new follower gets the mail.
+# One answer whatever the address's state (new, waiting for confirmation, already following),
+# so the page never reveals who follows what. The mail, if one is due, is sent by the task
+# worker, so the answer does not wait on the mail server either.
 _ASKED = (
-    "Bijna klaar. Volgt {email} {naam} nog niet, dan krijgt het nu een e-mail met een link om "
-    "te bevestigen (die link is {uren} uur geldig; kijk ook bij de ongewenste berichten). Volgt "
-    "het dit al, dan verandert er niets en krijgt u geen nieuwe mail."
-)
-_RATE_LIMITED = (
-    "Naar dit adres ging minder dan tien minuten geleden al een bevestigingsmail. Gebruik de "
-    "link in die mail, of probeer het over tien minuten opnieuw."
-)
-_MAIL_FAILED = (
-    "De bevestigingsmail kon nu niet verstuurd worden. Er werd niets bewaard; probeer het "
-    "later opnieuw."
+    "Bijna klaar. Volgt {email} {naam} nog niet, dan krijgt het binnen enkele minuten een "
+    "e-mail met een link om te bevestigen (die link is {uren} uur geldig; kijk ook bij de "
+    "ongewenste berichten). Kreeg het adres de voorbije tien minuten al zo'n mail, of volgt het "
+    "dit al, dan komt er geen nieuwe mail."
 )
 
 
@@ -31,16 +27,20 @@ def _follow(request, onderwerp, naam: str):
     form = VolgForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        try:
-            result = services.request_follow(email=email, onderwerp=onderwerp)
-        except services.MailNotSent:
-            messages.error(request, _MAIL_FAILED)
-            return redirect(onderwerp.get_absolute_url())
+        limited = limits.first_limited(
+            request,
+            [
+                ("follow_address", limits.client_address(request)),
+                ("follow_mailbox", limits.mailbox(email)),
+            ],
+        )
+        if limited:
+            return limits.too_many_requests(limited)
+        follow_request.enqueue(
+            email=email, kind="t" if isinstance(onderwerp, Traject) else "b", pk=onderwerp.pk
+        )
         uren = int(services.CONFIRM_MAX_AGE.total_seconds() // 3600)
-        if result is services.FollowRequest.RATE_LIMITED:
-            messages.warning(request, _RATE_LIMITED)
-        else:
-            messages.success(request, _ASKED.format(email=email, naam=naam, uren=uren))
+        messages.success(request, _ASKED.format(email=email, naam=naam, uren=uren))
         return redirect(onderwerp.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(

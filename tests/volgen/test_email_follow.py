@@ -209,15 +209,15 @@ def test_subscribing_twice_sends_one_mail_and_keeps_one_row(client, clock, traje
     first = _message_text(client, _subscribe(client, "twee@example.org"))
     response = _subscribe(client, "TWEE@example.org")
     assert response.status_code == 302
-    assert "minder dan tien minuten geleden" in client.get(response["Location"]).content.decode()
+    # A repeat within ten minutes sends nothing and gets the same answer: it reveals nothing.
+    assert _message_text(client, response).lower() == first.lower()
     assert len(mailoutbox) == 1
     assert Volger.objects.count() == 1
-    # Once confirmed, asking again later sends nothing and says so without revealing it.
+    # Once confirmed, asking again later sends nothing, again with the same answer.
     client.post(_link(mailoutbox[0], "volgen:bevestigen"), follow=True)
     clock.shift(timedelta(hours=1))
-    # The answer is word for word the one a new follower gets: it reveals nothing.
     assert _message_text(client, _subscribe(client, "twee@example.org")) == first
-    assert "Volgt het dit al, dan verandert er niets" in first
+    assert "volgt het dit al, dan komt er geen nieuwe mail" in first
     assert len(mailoutbox) == 1
     assert Volger.objects.count() == 1
 
@@ -264,7 +264,7 @@ def test_a_confirmation_link_cannot_be_reused_for_another_address(client, clock,
     assert client.get(reverse("volgen:afmelden", args=[token])).status_code == 400
 
 
-def test_mail_failure_gives_a_message_and_stores_nothing(
+def test_mail_failure_stores_nothing_so_asking_again_sends_it(
     client, clock, traject, mailoutbox, monkeypatch
 ):
     class BrokenMailer:
@@ -274,11 +274,16 @@ def test_mail_failure_gives_a_message_and_stores_nothing(
     class Mailers:
         default = BrokenMailer()
 
+    first = _message_text(client, _subscribe(client, "nieuw@example.org"))
     monkeypatch.setattr(services, "mailers", Mailers())
     response = _subscribe(client, "pech@example.org")
     assert response.status_code == 302
-    assert "kon nu niet verstuurd worden" in client.get(response["Location"]).content.decode()
-    assert not Volger.objects.exists()
+    # The answer never depends on the mail server (the worker sends the mail).
+    assert _message_text(client, response) == first.replace("nieuw@", "pech@")
+    assert not Volger.objects.filter(email="pech@example.org").exists()
+    monkeypatch.undo()
+    _subscribe(client, "pech@example.org")
+    assert mailoutbox[-1].to == ["pech@example.org"]
 
 
 def test_failed_digest_is_retried_by_the_next_run(client, clock, traject, mailoutbox, monkeypatch):
@@ -340,8 +345,9 @@ def test_digest_announces_a_newly_planned_workshop_with_its_date(
 
 
 def test_follow_pages_have_a_fixed_query_count(
-    client, clock, traject, mailoutbox, django_assert_num_queries
+    client, clock, traject, mailoutbox, django_assert_num_queries, settings
 ):
+    settings.RATE_LIMITS_ENABLED = False  # one client follows forty times here
     _confirmed(client, mailoutbox, "teller@example.org")
     confirm_path = _link(mailoutbox[-1], "volgen:bevestigen")
     unsubscribe_path = _link(mailoutbox[-1], "volgen:afmelden")

@@ -1,0 +1,24 @@
+"""Work that leaves the request: mail. Run by `manage.py db_worker` (see docs/deploy.md).
+
+`email_send` is the one way to send a plain mail from a view or service without waiting on the
+mail server: `email_send.enqueue(to=[...], subject=..., body=...)`. A mail that the server
+refuses makes the task fail (it is logged and kept in the task table with its error).
+"""
+
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+
+
+@task()
+def email_send(
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    html: str = "",
+    headers: dict[str, str] | None = None,
+) -> None:
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to, headers=headers or {})
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()
