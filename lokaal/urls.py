@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from lokaal import health
+from lokaal import accounts, health
 
 admin.site.site_header = "Lokaal Circulair – programmabeheer"
 admin.site.site_title = "Lokaal Circulair"
@@ -15,6 +15,9 @@ urlpatterns = [
     path("trajecten/", include("workshops.urls")),
     path("coach/", include("coach.urls")),
     path("", include("volgen.urls")),
+    # The same URLs as django.contrib.auth's, two of them with abuse limits (lokaal/accounts.py).
+    path("account/login/", accounts.LoginView.as_view(), name="login"),
+    path("account/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("account/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
