@@ -4,12 +4,14 @@ import os
 import sqlite3
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 
 from tests.lokaal import url_catalogue as catalogue
 
@@ -85,3 +87,19 @@ def test_restore_refuses_a_missing_file(tmp_path):
 
     with pytest.raises(CommandError, match="bestaat niet"):
         call_command("restore", str(tmp_path / "geen.backup"), "--yes")
+
+
+def test_a_session_logged_out_after_the_backup_stays_out_after_restore(coach, client, tmp_path):
+    client.force_login(coach)
+    assert client.get("/coach/").status_code == 200
+    cookie = client.cookies["sessionid"].value
+    backup = tmp_path / "portaal.backup"
+    call_command("backup", str(backup))
+    client.post("/account/logout/")
+    out = StringIO()
+    call_command("restore", str(backup), "--yes", stdout=out)
+    assert "Alle sessies beëindigd" in out.getvalue()
+    assert "paginacache is leeggemaakt" in out.getvalue()
+    replay = Client()
+    replay.cookies["sessionid"] = cookie
+    assert replay.get("/coach/").status_code == 302  # to the login page

@@ -2,13 +2,15 @@
 
 PostgreSQL: pg_restore --clean --if-exists in one transaction (all or nothing).
 SQLite: the backup file is copied into the database with SQLite's backup API.
-Everything in the target database is replaced. Afterwards the page cache is emptied.
+Everything in the target database is replaced. Afterwards every session is ended (a session
+that had logged out after the backup must not come back) and the page cache is emptied.
 """
 
 import sqlite3
 import subprocess
 from pathlib import Path
 
+from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -66,5 +68,10 @@ class Command(BaseCommand):
                 backup.close()
         else:
             raise CommandError(f"Geen herstel voor een {connection.vendor}-databank.")
+        sessions, _ = Session.objects.using(database).all().delete()
         bump_version()
         self.stdout.write(f"Back-up {source} teruggezet in '{name}'.")
+        self.stdout.write(
+            f"Alle sessies beëindigd ({sessions}): iedereen meldt zich opnieuw aan. "
+            "De paginacache is leeggemaakt."
+        )
