@@ -1,3 +1,5 @@
+from django.db import DatabaseError
+
 from trajecten.models import Update
 from workshops.models import Coachingsmoment, Workshop
 
@@ -12,6 +14,14 @@ def _demo_content_present() -> bool:
     )
 
 
+def _demo_content_present_or_unknown() -> bool:
+    # An error page (a 404 while the database is down) must render without the database.
+    try:
+        return _demo_content_present()
+    except DatabaseError:
+        return False
+
+
 def portal(request):
     """What every page needs: whether illustrative demo content is on the site."""
-    return {"demo_content_present": _demo_content_present}
+    return {"demo_content_present": _demo_content_present_or_unknown}
