@@ -2,8 +2,9 @@
 
 import logging
 
+from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -13,15 +14,25 @@ logger = logging.getLogger(__name__)
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when the database answers a trivial query, 503 when it does not."""
+    """{"database": ..., "cache": ...}: 200 when the database answers a trivial query, else 503.
+
+    A cache that does not answer is reported but keeps the 200: pages are served without it.
+    Answered over plain HTTP too (SECURE_REDIRECT_EXEMPT), for load balancers that probe the app.
+    """
+    report = {"database": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
         logger.warning("Health check: the database does not answer (%s).", exc.__class__.__name__)
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+        report["database"] = "unavailable"
+    try:
+        cache.get("healthz")
+    except Exception as exc:
+        logger.warning("Health check: the cache does not answer (%s).", exc.__class__.__name__)
+        report["cache"] = "unavailable"
+    return JsonResponse(report, status=200 if report["database"] == "ok" else 503)
 
 
 @never_cache

@@ -16,7 +16,7 @@ class _DeadConnection:
 def test_healthz_answers_200_when_the_database_answers(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.json() == {"database": "ok", "cache": "ok"}
     assert "no-store" in response["Cache-Control"]
     assert not response.cookies
 
@@ -25,7 +25,24 @@ def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch)
     monkeypatch.setattr(health, "connection", _DeadConnection())
     response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.json() == {"database": "unavailable", "cache": "ok"}
     assert not response.cookies
+
+
+def test_healthz_answers_plain_http_in_secure_mode_while_pages_redirect(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/besturen/").status_code == 301
+
+
+def test_healthz_reports_a_cache_that_does_not_answer_but_stays_200(client, db, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("cache refused")
+
+    monkeypatch.setattr(health.cache, "get", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "unavailable"}
 
 
 def test_healthz_uses_no_session_and_no_cache(client, db, django_assert_num_queries):

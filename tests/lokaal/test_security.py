@@ -46,7 +46,8 @@ def test_deploy_check_with_production_settings_finds_nothing():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues (0 silenced)" in result.stdout
+    # HSTS subdomains and preload are the operator's opt-in (W005, W021), nothing else.
+    assert "no issues (2 silenced)" in result.stdout
 
 
 def test_production_settings_protect_cookies_and_expire_idle_sessions():
@@ -206,3 +207,28 @@ def test_any_other_upload_is_a_download_of_a_neutral_type(client, world, name, c
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "subdomains", "preload"),
+    [
+        ({}, False, False),
+        ({"DJANGO_HSTS_INCLUDE_SUBDOMAINS": "true"}, True, False),
+        ({"DJANGO_HSTS_INCLUDE_SUBDOMAINS": "true", "DJANGO_HSTS_PRELOAD": "true"}, True, True),
+    ],
+)
+def test_hsts_subdomains_and_preload_only_when_the_operator_asks(extra, subdomains, preload):
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=_production_env(DJANGO_SETTINGS_MODULE="lokaal.settings", **extra),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [subdomains, preload]
