@@ -286,10 +286,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A request body larger than this is refused from its Content-Length before it is read (413):
 # one upload plus room for the form around it.
 MAX_REQUEST_BYTES = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
-# Images: larger than this many pixels are refused from their header, before decoding; an image
-# wider or higher than IMAGE_PUBLIC_MAX_SIDE gets a downscaled public copy.
+# Images with more pixels than this are refused from their header, before decoding.
 MAX_IMAGE_PIXELS = _int("MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000
-IMAGE_PUBLIC_MAX_SIDE = _int("IMAGE_PUBLIC_MAX_SIDE", 2000, minimum=200)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -2,7 +2,9 @@
 
 A file is accepted when its content is one of the kinds below (recognised by its magic bytes with
 `filetype`) AND its extension belongs to that kind, so an .exe renamed .pdf and an HTML page
-renamed .png are both refused. Images are also opened and fully decoded with Pillow.
+renamed .png are both refused. Images are also opened and fully decoded with Pillow, but only
+after their header showed at most `settings.MAX_IMAGE_PIXELS` pixels (MAX_IMAGE_MEGAPIXELS,
+default 40): a small file can hold a huge picture whose decoding would take a worker's memory.
 The size limit is `settings.MAX_UPLOAD_MB` (environment variable MAX_UPLOAD_MB, default 10).
 """
 
@@ -127,6 +129,20 @@ def _check_image(upload: UploadedFile, *, expected_format: str) -> None:
             with Image.open(upload) as image:
                 if image.format != expected_format:
                     raise refused
+                # Image.open read only the header: refuse a huge picture before decoding it.
+                width, height = image.size
+                if width * height > settings.MAX_IMAGE_PIXELS:
+                    raise ValidationError(
+                        "Deze afbeelding is %(width)d × %(height)d pixels; dat is meer dan de "
+                        "%(limit)d megapixel die aanvaard worden. Verklein ze en probeer het "
+                        "opnieuw. Ze werd niet opgeslagen.",
+                        code="te_veel_pixels",
+                        params={
+                            "width": width,
+                            "height": height,
+                            "limit": settings.MAX_IMAGE_PIXELS // 1_000_000,
+                        },
+                    )
                 image.verify()
             # verify() leaves the image unusable; open it again and decode every pixel.
             upload.seek(0)
