@@ -28,7 +28,10 @@ run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_programma
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_demo
 	@echo "Het portaal draait op http://$(HOST):$(PORT)/ (Ctrl-C stopt het)."
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	export DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; \
+	$(PY) manage.py db_worker --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev
 	.venv/bin/ruff check .

@@ -305,7 +305,7 @@ if EMAIL_HOST:
                 "username": env.str("EMAIL_HOST_USER", default=""),
                 "password": env.str("EMAIL_HOST_PASSWORD", default=""),
                 "use_tls": _bool("EMAIL_USE_TLS", True),
-                "timeout": 10,
+                "timeout": _int("EMAIL_TIMEOUT", 10, minimum=1),
             },
         }
     }
