@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run install install-dev test lint checks pytest browser browser-deps bench clean \
-	serve bench-ci wrk-deps pg-tools two-instances fault-restart-pg load load-ci a11y
+	serve bench-ci wrk-deps pg-tools two-instances faults load load-ci a11y
 
 .venv/bin/uv:
 	$(PYTHON) -m venv .venv
@@ -79,9 +79,12 @@ bench-ci: install-dev wrk-deps
 two-instances: install-dev
 	$(PY) scripts/two_instances.py
 
-# Restarts the SHARED local PostgreSQL under load: other test runs may fail for a few seconds.
-fault-restart-pg: install-dev
-	$(PY) scripts/fault_restart_pg.py
+# The fault suite (docs/reliability.md): its own PostgreSQL and Redis, never the shared ones;
+# needs root (runuser, a tmpfs mount), PostgreSQL's server binaries and redis-server.
+faults: install-dev
+	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq postgresql)
+	$(PY) scripts/faults.py
 
 # Mixed load with coach writes: 60 s at 64 connections (load-ci: 15 s at 16).
 load: install-dev

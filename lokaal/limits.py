@@ -123,9 +123,7 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
-            body = loader.get_template("413.html").render(
-                {"limit_mb": settings.MAX_UPLOAD_MB}
-            )
+            body = loader.get_template("413.html").render({"limit_mb": settings.MAX_UPLOAD_MB})
             response = HttpResponse(body, status=413)
             response["Connection"] = "close"
             response["Cache-Control"] = "no-store"

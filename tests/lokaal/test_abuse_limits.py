@@ -55,9 +55,7 @@ def test_one_username_cannot_be_tried_from_many_addresses(settings, client, coac
 
 
 def _reset(client, email, address="192.0.2.30", **extra):
-    return client.post(
-        reverse("password_reset"), {"email": email}, REMOTE_ADDR=address, **extra
-    )
+    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address, **extra)
 
 
 def test_reset_is_limited_per_client_and_per_mailbox(settings, client, coach, mailoutbox):
@@ -99,5 +97,7 @@ def test_reset_link_uses_site_url_not_the_host_header(settings, client, coach, m
     response = _reset(client, "coach@example.org", HTTP_HOST="127.0.0.1:6666")
     assert response.status_code == 302
     links = re.findall(r"https?://\S+", mailoutbox[0].body)
-    assert links and all(link.startswith("https://portaal.example.org/account/reset/") for link in links)
+    assert links and all(
+        link.startswith("https://portaal.example.org/account/reset/") for link in links
+    )
     assert "6666" not in mailoutbox[0].body

@@ -101,9 +101,7 @@ def test_no_mail_leaves_in_the_request_and_the_worker_sends_it(
 
 def test_one_client_cannot_send_mail_to_many_addresses(settings, client, traject, mailoutbox):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "follow_address": "5/h"}
-    statuses = [
-        _subscribe(client, f"slachtoffer{n}@example.org").status_code for n in range(8)
-    ]
+    statuses = [_subscribe(client, f"slachtoffer{n}@example.org").status_code for n in range(8)]
     assert statuses == [302] * 5 + [429] * 3
     assert len(mailoutbox) == 5
     # Another client is not held back.
