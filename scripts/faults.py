@@ -42,7 +42,7 @@ APP_PORT, PG_PORT, REDIS_PORT = 8280, 8281, 8282
 SMTP_REFUSING, SMTP_HANGING, SMTP_SINK = 8284, 8285, 8286
 os.environ["PG_BASE"] = f"postgres://postgres@127.0.0.1:{PG_PORT}"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _serve import PY, gunicorn, manage, prepare, production_env  # noqa: E402
+from _serve import GUNICORN, PY, manage, prepare, production_env, wait_for  # noqa: E402
 
 WORKERS = 2
 THREADS = 6
@@ -221,6 +221,28 @@ class SmtpSink:
 
     def close(self):
         self.sock.close()
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict):
+    """gunicorn on APP_PORT; start-up may take a while on a busy machine."""
+    process = subprocess.Popen(
+        [GUNICORN, "-c", "gunicorn.conf.py", "lokaal.wsgi"],
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{APP_PORT}", "GUNICORN_WORKERS": str(WORKERS)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{APP_PORT}/healthz", timeout=180)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 # Load.
@@ -584,7 +606,7 @@ def main() -> int:
         )
         prepare(env)
         print(f"set-up took {time.monotonic() - t0:.0f} s", flush=True)
-        with gunicorn(env, APP_PORT, workers=WORKERS) as master:
+        with gunicorn(env) as master:
             for scenario in (
                 lambda: fault_postgres_restart(env, pg),
                 lambda: fault_redis_refusing(env, redis),
