@@ -10,6 +10,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.utils import timezone
 
 from trajecten.models import Update
+from trajecten.versioning import StaleEdit
 from workshops.models import Bijlage, Coachingsmoment, Workshop
 from workshops.uploads import ACCEPT_ATTRIBUTE, KINDS_TEXT, check_upload
 
@@ -48,7 +49,12 @@ def _in_range(value: date | None) -> None:
 
 
 class VersionMixin(forms.Form):
-    """The version of the record the form was opened on, for the optimistic lock."""
+    """The version of the record the form was opened on, for the optimistic lock.
+
+    A model form takes the version from its instance (a new instance needs none); any other
+    form from `initial["versie"]`. After a refusal, `rebound_on` gives the coach's own input
+    back, now carrying the current version, so saving again is a deliberate choice.
+    """
 
     versie = forms.IntegerField(
         widget=forms.HiddenInput,
@@ -60,10 +66,37 @@ class VersionMixin(forms.Form):
         },
     )
 
+    # The keyword arguments (kept as attributes of the same name) a rebound form needs again;
+    # declared by the form classes that take any (`traject`, `kpi`).
+    context_names: tuple[str, ...]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk is None:
+            del self.fields["versie"]
+        elif instance is not None and not self.is_bound:
+            self.initial["versie"] = instance.versie
+
+    @property
+    def base_versie(self) -> int | None:
+        """The version the coach's edit starts from; None for a new record."""
+        return self.cleaned_data.get("versie")
+
+    def rebound_on(self, stale: StaleEdit) -> "VersionMixin":
+        data = self.data.copy()
+        data[self.add_prefix("versie")] = str(stale.current.versie)
+        kwargs = {name: getattr(self, name) for name in getattr(self, "context_names", ())}
+        kwargs["prefix"] = self.prefix
+        if isinstance(self, forms.BaseModelForm):
+            kwargs["instance"] = stale.current
+        return type(self)(data, self.files, **kwargs)
+
 
 class _ScheduleMixin(forms.ModelForm):
     """A date and a time, combined into `gepland_op` in the portal's time zone."""
 
+    context_names = ("traject",)
     datum = forms.DateField(required=False, widget=DateInput, help_text="Leeg als nog niet gekend.")
     uur = forms.TimeField(required=False, widget=TimeInput, help_text="Bijvoorbeeld 14:00.")
 
@@ -75,8 +108,11 @@ class _ScheduleMixin(forms.ModelForm):
             local = timezone.localtime(self.instance.gepland_op)
             self.initial.setdefault("datum", local.date())
             self.initial.setdefault("uur", local.time().replace(second=0, microsecond=0))
-        if "versie" in self.fields and not self.is_bound:
-            self.initial["versie"] = self.instance.versie
+
+    @property
+    def saved_fields(self) -> list[str]:
+        """The columns this form writes: its model fields and the combined date and time."""
+        return [*self._meta.fields, "gepland_op"]
 
     def clean_datum(self):
         value = self.cleaned_data.get("datum")
@@ -232,8 +268,6 @@ class VerslagForm(VersionMixin, forms.ModelForm):
         self.fields["aantal_aanwezigen"].max_value = 1000
         self.fields["aantal_aanwezigen"].validators.append(MaxValueValidator(1000))
         self.fields["aantal_aanwezigen"].widget.attrs.update(min=0, max=1000)
-        if not self.is_bound:
-            self.initial["versie"] = self.instance.versie
         self.checked_upload = None
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -244,6 +278,11 @@ class VerslagForm(VersionMixin, forms.ModelForm):
             Fieldset("Intern", "interne_notities"),
             Fieldset("Bijlage toevoegen", "bestand", "bijlage_titel", "bijlage_publiek"),
         )
+
+    @property
+    def saved_fields(self) -> list[str]:
+        """The columns this form writes."""
+        return list(self._meta.fields)
 
     def clean_bestand(self):
         upload = self.cleaned_data.get("bestand")
@@ -295,14 +334,14 @@ class PublishForm(VersionMixin, forms.Form):
     """Publishing carries the version seen, so one publishes exactly what one read."""
 
 
-class BijlageForm(forms.ModelForm):
+class BijlageForm(VersionMixin, forms.ModelForm):
     class Meta:
         model = Bijlage
         fields = ["titel", "is_publiek"]
         labels = {"is_publiek": "Publiek tonen bij het verslag"}
 
 
-class UpdateForm(forms.ModelForm):
+class UpdateForm(VersionMixin, forms.ModelForm):
     publiceren = forms.BooleanField(
         required=False,
         label="Publiceren op de tijdlijn",

@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
+from coach.forms import VersionMixin
 from trajecten.models import (
     Actiedomein,
     Beleidsactie,
@@ -44,7 +45,7 @@ def _decimal_inputs(form: forms.BaseForm, *names: str) -> None:
         field.widget.is_required = field.required
 
 
-class PrioriteitenForm(forms.Form):
+class PrioriteitenForm(VersionMixin, forms.Form):
     actiedomeinen = forms.ModelMultipleChoiceField(
         queryset=Actiedomein.objects.all(),
         required=False,
@@ -61,8 +62,10 @@ class PrioriteitenForm(forms.Form):
     )
 
 
-class ResultForm(forms.ModelForm):
+class ResultForm(VersionMixin, forms.ModelForm):
     """A result that belongs to one trajectory, which the view hands over."""
+
+    context_names = ("traject",)
 
     def __init__(self, *args, traject: Traject, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,7 +137,7 @@ class KpiForm(ResultForm):
         }
         help_texts = {
             "definitie": "Kies een KPI uit de catalogus; naam en eenheid worden dan "
-            "overgenomen als je ze leeg laat. Laat leeg voor een eigen KPI.",
+            "overgenomen als u ze leeg laat. Laat leeg voor een eigen KPI.",
             "nulwaarde": "Een kommagetal mag, bv. 131,5. Een daling mag negatief zijn.",
         }
 
@@ -162,7 +165,9 @@ class KpiForm(ResultForm):
         return cleaned
 
 
-class MetingForm(forms.ModelForm):
+class MetingForm(VersionMixin, forms.ModelForm):
+    context_names = ("kpi",)
+
     class Meta:
         model = Meting
         fields = ["datum", "waarde", "toelichting"]

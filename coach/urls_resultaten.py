@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from coach import views_resultaten as views
+from coach.views import resultaten as views
 
 PREFIX = "trajecten/<slug:slug>/resultaten/"
 
@@ -17,13 +17,13 @@ for onderdeel in views.ONDERDELEN.values():
     urlpatterns += [
         path(
             f"{base}nieuw/",
-            views.result_create,
+            views.result_form,
             kwargs,
             name=f"resultaten_{onderdeel.key}_nieuw",
         ),
         path(
             f"{base}<int:pk>/",
-            views.result_update,
+            views.result_form,
             kwargs,
             name=f"resultaten_{onderdeel.key}_bewerken",
         ),
@@ -37,8 +37,8 @@ for onderdeel in views.ONDERDELEN.values():
 
 METINGEN = f"{PREFIX}kpis/<int:kpi_pk>/metingen/"
 urlpatterns += [
-    path(f"{METINGEN}nieuw/", views.measurement_create, name="resultaten_meting_nieuw"),
-    path(f"{METINGEN}<int:pk>/", views.measurement_update, name="resultaten_meting_bewerken"),
+    path(f"{METINGEN}nieuw/", views.measurement_form, name="resultaten_meting_nieuw"),
+    path(f"{METINGEN}<int:pk>/", views.measurement_form, name="resultaten_meting_bewerken"),
     path(
         f"{METINGEN}<int:pk>/verwijderen/",
         views.measurement_delete,

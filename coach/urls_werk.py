@@ -1,22 +1,36 @@
-"""The workspace: dashboard, planning, reports, attachments and updates of a trajectory."""
+"""The workspace: dashboard, planning, reports, attachments and updates of a trajectory.
+
+URL names are Dutch and follow the paths: `<noun>` for the object's own page, `<noun>_nieuw`,
+`<noun>_bewerken`, `<noun>_verwijderen`, and the verb of the path for the rest.
+"""
 
 from django.urls import path
 
-from coach import views
+from coach.views import bijlagen, momenten, overzicht, updates
 
 T = "trajecten/<slug:slug>"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path(f"{T}/", views.traject_detail, name="traject"),
-    path(f"{T}/bijlagen/<int:bijlage_pk>/", views.bijlage_download, name="bijlage"),
-    path(f"{T}/bijlagen/<int:bijlage_pk>/bewerken/", views.bijlage_edit, name="bijlage_edit"),
+    path("", overzicht.dashboard, name="dashboard"),
+    path(f"{T}/", overzicht.traject_detail, name="traject"),
+    path(f"{T}/bijlagen/<int:bijlage_pk>/", bijlagen.bijlage_download, name="bijlage"),
     path(
-        f"{T}/bijlagen/<int:bijlage_pk>/verwijderen/", views.bijlage_delete, name="bijlage_delete"
+        f"{T}/bijlagen/<int:bijlage_pk>/bewerken/",
+        bijlagen.bijlage_edit,
+        name="bijlage_bewerken",
     ),
-    path(f"{T}/updates/nieuw/", views.update_create, name="update_create"),
-    path(f"{T}/updates/<int:update_pk>/", views.update_edit, name="update_edit"),
-    path(f"{T}/updates/<int:update_pk>/verwijderen/", views.update_delete, name="update_delete"),
+    path(
+        f"{T}/bijlagen/<int:bijlage_pk>/verwijderen/",
+        bijlagen.bijlage_delete,
+        name="bijlage_verwijderen",
+    ),
+    path(f"{T}/updates/nieuw/", updates.update_create, name="update_nieuw"),
+    path(f"{T}/updates/<int:update_pk>/", updates.update_edit, name="update_bewerken"),
+    path(
+        f"{T}/updates/<int:update_pk>/verwijderen/",
+        updates.update_delete,
+        name="update_verwijderen",
+    ),
 ]
 
 # Workshops and coaching moments share their views; the kind travels as a default argument.
@@ -24,11 +38,21 @@ for soort, folder in (("workshop", "workshops"), ("coachingsmoment", "coachingsm
     base = f"{T}/{folder}/<int:{soort}_pk>"
     kind = {"soort": soort}
     urlpatterns += [
-        path(f"{T}/{folder}/nieuw/", views.moment_create, kind, name=f"{soort}_create"),
-        path(f"{base}/", views.moment_plan, kind, name=f"{soort}_plan"),
-        path(f"{base}/verslag/", views.moment_verslag, kind, name=f"{soort}_verslag"),
-        path(f"{base}/publiceren/", views.moment_publish, kind, name=f"{soort}_publish"),
-        path(f"{base}/depubliceren/", views.moment_unpublish, kind, name=f"{soort}_unpublish"),
-        path(f"{base}/verwijderen/", views.moment_delete, kind, name=f"{soort}_delete"),
-        path(f"{base}/geschiedenis/", views.moment_history, kind, name=f"{soort}_history"),
+        path(f"{T}/{folder}/nieuw/", momenten.moment_create, kind, name=f"{soort}_nieuw"),
+        path(f"{base}/", momenten.moment_plan, kind, name=f"{soort}_bewerken"),
+        path(f"{base}/verslag/", momenten.moment_verslag, kind, name=f"{soort}_verslag"),
+        path(f"{base}/publiceren/", momenten.moment_publish, kind, name=f"{soort}_publiceren"),
+        path(
+            f"{base}/depubliceren/",
+            momenten.moment_unpublish,
+            kind,
+            name=f"{soort}_depubliceren",
+        ),
+        path(f"{base}/verwijderen/", momenten.moment_delete, kind, name=f"{soort}_verwijderen"),
+        path(
+            f"{base}/geschiedenis/",
+            momenten.moment_history,
+            kind,
+            name=f"{soort}_geschiedenis",
+        ),
     ]

@@ -25,7 +25,9 @@ class SavesUpdatesThroughServices:
     """Admin saves of updates render the text and date the publication, as the workspace does."""
 
     def save_update(self, request, update: Update) -> None:
-        services.update_save(update=update, publish=update.gepubliceerd, by=request.user)
+        services.update_save(
+            update=update, publish=update.gepubliceerd, base_versie=None, by=request.user
+        )
 
 
 @admin.register(Actiedomein, Beleidsinstrument, Ondersteuningsmodule)

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from trajecten.versioning import Versioned
+
 
 class Referentie(models.Model):
     """A term from one of the programme's reference lists, editable in admin."""
@@ -127,7 +129,7 @@ class TrajectQuerySet(models.QuerySet):
         )
 
 
-class Traject(models.Model):
+class Traject(Versioned, models.Model):
     class Soort(models.TextChoices):
         STRATEGIE = "strategie", "Circulaire strategie"
         PILOOTPROJECT = "pilootproject", "Circulair pilootproject"
@@ -338,7 +340,7 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(gepubliceerd=True)
 
 
-class Update(models.Model):
+class Update(Versioned, models.Model):
     """A dated public news item on a trajectory's timeline."""
 
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="updates")
@@ -369,7 +371,7 @@ class Update(models.Model):
 # Structured results of a strategy trajectory.
 
 
-class LopendInitiatief(models.Model):
+class LopendInitiatief(Versioned, models.Model):
     class Status(models.TextChoices):
         IDEE = "idee", "Idee"
         LOPEND = "lopend", "Lopend"
@@ -393,7 +395,7 @@ class LopendInitiatief(models.Model):
         return self.naam
 
 
-class Beleidsactie(models.Model):
+class Beleidsactie(Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="beleidsacties")
     titel = models.CharField(max_length=200)
     omschrijving = models.TextField(blank=True)
@@ -414,7 +416,7 @@ class Beleidsactie(models.Model):
         return self.titel
 
 
-class Pilotkandidaat(models.Model):
+class Pilotkandidaat(Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="pilotkandidaten")
     naam = models.CharField(max_length=200)
     omschrijving = models.TextField(blank=True)
@@ -441,7 +443,7 @@ class Pilotkandidaat(models.Model):
 # Structured results of a pilot trajectory.
 
 
-class GekozenModule(models.Model):
+class GekozenModule(Versioned, models.Model):
     class Status(models.TextChoices):
         GEKOZEN = "gekozen", "Gekozen"
         BEZIG = "bezig", "Bezig"
@@ -467,7 +469,7 @@ class GekozenModule(models.Model):
         return f"{self.module} ({self.traject})"
 
 
-class Partner(models.Model):
+class Partner(Versioned, models.Model):
     class Status(models.TextChoices):
         GEZOCHT = "gezocht", "Gezocht"
         IN_GESPREK = "in_gesprek", "In gesprek"
@@ -488,7 +490,7 @@ class Partner(models.Model):
         return self.naam
 
 
-class Kpi(models.Model):
+class Kpi(Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="kpis")
     definitie = models.ForeignKey(
         KpiDefinitie,
@@ -513,7 +515,7 @@ class Kpi(models.Model):
         return f"{self.naam} ({self.eenheid})"
 
 
-class Meting(models.Model):
+class Meting(Versioned, models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="metingen")
     datum = models.DateField()
     waarde = models.DecimalField(max_digits=14, decimal_places=2)

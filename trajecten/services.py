@@ -26,6 +26,7 @@ from trajecten.models import (
     Traject,
     Update,
 )
+from trajecten.versioning import locked_at_version, versioned_save
 
 type StructuredResult = (
     LopendInitiatief | Beleidsactie | Pilotkandidaat | GekozenModule | Partner | Kpi | Meting
@@ -51,18 +52,21 @@ class DuplicateResult(Exception):
 
 
 @transaction.atomic
-def set_traject_priorities(
+def traject_priorities_set(
     *,
     traject: Traject,
     actiedomeinen: Iterable[Actiedomein],
     beleidsinstrumenten: Iterable[Beleidsinstrument],
+    base_versie: int | None,
     by: AbstractBaseUser,
 ) -> bool:
     """Replace the trajectory's priority action domains and policy instruments.
 
     Returns whether anything changed. The change is recorded as ONE history entry of the
-    trajectory holding both lists, instead of one entry per added or removed term.
+    trajectory holding both lists, instead of one entry per added or removed term. A form
+    opened on an older version of the trajectory is refused with `StaleEdit`.
     """
+    locked_at_version(traject, base_versie)
     new_domains = {d.pk for d in actiedomeinen}
     new_instruments = {i.pk for i in beleidsinstrumenten}
     old_domains = set(traject.prioritaire_actiedomeinen.values_list("pk", flat=True))
@@ -76,13 +80,18 @@ def set_traject_priorities(
         traject.beleidsinstrumenten.set(new_instruments)
     finally:
         del traject.skip_history_when_saving
-    traject._history_user = by
-    traject.save(update_fields=["bijgewerkt_op"])
+    versioned_save(obj=traject, base_versie=base_versie, by=by, update_fields=["bijgewerkt_op"])
     return True
 
 
-def save_result[R: StructuredResult](*, item: R, by: AbstractBaseUser) -> R:
-    """Create or update one structured result (an initiative, partner, KPI, measurement...)."""
+def result_save[R: StructuredResult](
+    *, item: R, base_versie: int | None, by: AbstractBaseUser
+) -> R:
+    """Create or update one structured result (an initiative, partner, KPI, measurement...).
+
+    `base_versie` is the version the coach's form was opened on (None for a new result); a
+    stale one is refused with `StaleEdit` and nothing is saved.
+    """
     traject = item.kpi.traject if isinstance(item, Meting) else item.traject
     if not isinstance(item, RESULTS_BY_SOORT[traject.soort]):
         raise WrongTrackError(
@@ -94,26 +103,25 @@ def save_result[R: StructuredResult](*, item: R, by: AbstractBaseUser) -> R:
         and item.vervolgtraject.soort != Traject.Soort.PILOOTPROJECT
     ):
         raise WrongTrackError("Een vervolgtraject moet een pilootprojecttraject zijn.")
-    item._history_user = by
     try:
         with transaction.atomic():
-            item.save()
+            versioned_save(obj=item, base_versie=base_versie, by=by)
     except IntegrityError as exc:
         # Only the unique constraints can fail here: every other rule is checked by the form.
         raise DuplicateResult(str(exc)) from exc
     return item
 
 
-def delete_result(*, item: StructuredResult, by: AbstractBaseUser) -> None:
+def result_delete(*, item: StructuredResult, by: AbstractBaseUser) -> None:
     """Delete one structured result that has no dependent rows (everything except a KPI)."""
     if isinstance(item, Kpi):
-        raise TypeError("Use delete_kpi: a KPI takes its measurements with it.")
+        raise TypeError("Use kpi_delete: a KPI takes its measurements with it.")
     item._history_user = by
     item.delete()
 
 
 @transaction.atomic
-def delete_kpi(*, kpi: Kpi, by: AbstractBaseUser) -> int:
+def kpi_delete(*, kpi: Kpi, by: AbstractBaseUser) -> int:
     """Delete a KPI and its measurements, each recorded in the history with the user.
 
     Returns the number of measurements deleted with it.
@@ -173,8 +181,14 @@ def traject_has_results(traject: Traject) -> bool:
 
 
 @transaction.atomic
-def update_save(*, update: Update, publish: bool, by: AbstractBaseUser) -> Update:
-    """Save an update on the trajectory's timeline; publishing puts it on the public page."""
+def update_save(
+    *, update: Update, publish: bool, base_versie: int | None, by: AbstractBaseUser
+) -> Update:
+    """Save an update on the trajectory's timeline; publishing puts it on the public page.
+
+    `base_versie` is the version the coach's form was opened on (None for a new update or a
+    manager's save in admin); a stale one is refused with `StaleEdit`.
+    """
     update.tekst_html = render_markdown(update.tekst)
     if publish and update.gepubliceerd_op is None:
         update.gepubliceerd_op = timezone.now()
@@ -183,9 +197,7 @@ def update_save(*, update: Update, publish: bool, by: AbstractBaseUser) -> Updat
     update.gepubliceerd = publish
     if update.auteur_id is None:
         update.auteur = by
-    update._history_user = by
-    update.save()
-    return update
+    return versioned_save(obj=update, base_versie=base_versie, by=by)
 
 
 def update_delete(*, update: Update, by: AbstractBaseUser) -> None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from trajecten.models import Traject
+from trajecten.versioning import Versioned
 
 
 class SjabloonWorkshop(models.Model):
@@ -38,7 +39,7 @@ class MomentQuerySet(models.QuerySet):
         return self.filter(gepubliceerd=True)
 
 
-class Moment(models.Model):
+class Moment(Versioned, models.Model):
     """What workshops and coaching moments share: a date, a report, and its publication."""
 
     class Status(models.TextChoices):
@@ -60,7 +61,6 @@ class Moment(models.Model):
     gepubliceerd = models.BooleanField(default=False)
     gepubliceerd_op = models.DateTimeField(null=True, blank=True, editable=False)
     is_demo = models.BooleanField(default=False, help_text="Illustratieve inhoud, geen feit.")
-    versie = models.PositiveIntegerField(default=1, editable=False)
     bijgewerkt_op = models.DateTimeField(auto_now=True)
 
     objects = MomentQuerySet.as_manager()
@@ -204,7 +204,7 @@ class BijlageQuerySet(models.QuerySet):
         return self.filter(is_publiek=True)
 
 
-class Bijlage(models.Model):
+class Bijlage(Versioned, models.Model):
     """A file or image on a workshop or coaching moment."""
 
     workshop = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from trajecten.markdown import render_markdown
 from trajecten.models import Traject
+from trajecten.versioning import locked_at_version, versioned_save
 from workshops.models import Bijlage, Coachingsmoment, SjabloonWorkshop, Workshop
 from workshops.uploads import CheckedUpload
 
@@ -34,67 +35,13 @@ def plan_workshops_from_template(*, traject: Traject) -> list[Workshop]:
 
 
 # Writing reports. Every change through the coach pages raises `versie` by one, so an edit made
-# from an older page can be recognised and refused (optimistic locking).
+# from an older page can be recognised and refused (`trajecten.versioning`).
 
 Moment = Workshop | Coachingsmoment
-
-# Fields a history diff leaves out: derived, or bookkeeping that changes on every save.
-UNDIFFED_FIELDS = ["verslag_html", "bijgewerkt_op", "versie", "id", "traject"]
 
 
 class ReportError(Exception):
     """A change to a report that is not allowed; the message is shown to the coach."""
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: object
-    new: object
-
-
-class StaleEdit(Exception):
-    """The report was saved by someone else after the coach opened the form."""
-
-    def __init__(self, *, current: Moment, changes: list[FieldChange], by: str, at):
-        super().__init__("Dit verslag werd intussen door iemand anders gewijzigd.")
-        self.current = current
-        self.changes = changes
-        self.by = by
-        self.at = at
-
-
-def _label(model, field_name: str) -> str:
-    return str(model._meta.get_field(field_name).verbose_name)
-
-
-def changes_between(old_record, new_record) -> list[FieldChange]:
-    """What differs between two history records of the same moment, in readable labels."""
-    if old_record is None:
-        return []
-    delta = new_record.diff_against(old_record, excluded_fields=UNDIFFED_FIELDS)
-    model = new_record.instance_type
-    return [FieldChange(_label(model, c.field), c.old, c.new) for c in delta.changes]
-
-
-def _changes_since(current: Moment, base_versie: int) -> StaleEdit:
-    records = current.history.select_related("history_user")
-    base = records.filter(versie=base_versie).order_by("-history_date", "-history_id").first()
-    latest = records.order_by("-history_date", "-history_id").first()
-    who = "iemand anders"
-    if latest is not None and latest.history_user is not None:
-        who = latest.history_user.get_full_name() or latest.history_user.get_username()
-    changes = changes_between(base, latest) if latest is not None else []
-    return StaleEdit(
-        current=current,
-        changes=changes,
-        by=who,
-        at=latest.history_date if latest is not None else current.bijgewerkt_op,
-    )
-
-
-def _locked(moment: Moment) -> Moment:
-    return type(moment).objects.select_for_update().get(pk=moment.pk)
 
 
 @dataclass(frozen=True)
@@ -120,13 +67,13 @@ def moment_save(
     from. A stale version raises `StaleEdit` with what changed since, and saves nothing (not
     the attachment either).
     """
-    current = _locked(moment)
-    if current.versie != base_versie:
-        raise _changes_since(current, base_versie)
-    moment.versie = current.versie + 1
     moment.verslag_html = render_markdown(moment.verslag)
-    moment._history_user = by
-    moment.save(update_fields=[*fields, "verslag_html", "versie", "bijgewerkt_op"])
+    versioned_save(
+        obj=moment,
+        base_versie=base_versie,
+        by=by,
+        update_fields=[*fields, "verslag_html", "bijgewerkt_op"],
+    )
     if attachment is not None:
         bijlage_add(
             moment=moment,
@@ -171,9 +118,7 @@ def moment_create(*, moment: Moment, by: AbstractBaseUser) -> Moment:
 @transaction.atomic
 def moment_publish(*, moment: Moment, by: AbstractBaseUser, base_versie: int) -> Moment:
     """Make the report public: published now, and the moment counts as held."""
-    current = _locked(moment)
-    if current.versie != base_versie:
-        raise _changes_since(current, base_versie)
+    current = locked_at_version(moment, base_versie)
     if not current.verslag.strip():
         raise ReportError("Er is nog geen publiek verslag: schrijf eerst een verslag.")
     if current.is_cancelled:
@@ -193,9 +138,12 @@ def moment_publish(*, moment: Moment, by: AbstractBaseUser, base_versie: int) ->
 
 
 @transaction.atomic
-def moment_unpublish(*, moment: Moment, by: AbstractBaseUser) -> Moment:
-    """Take the report off the public pages; the text stays as a draft."""
-    current = _locked(moment)
+def moment_unpublish(*, moment: Moment, by: AbstractBaseUser, base_versie: int | None) -> Moment:
+    """Take the report off the public pages; the text stays as a draft.
+
+    `base_versie` is the version the coach saw; None for a manager's deliberate action.
+    """
+    current = locked_at_version(moment, base_versie)
     current.gepubliceerd = False
     current.gepubliceerd_op = None
     current.versie += 1
@@ -204,18 +152,10 @@ def moment_unpublish(*, moment: Moment, by: AbstractBaseUser) -> Moment:
     return current
 
 
-def workshop_publish(*, workshop: Workshop, by: AbstractBaseUser, base_versie: int) -> Workshop:
-    return moment_publish(moment=workshop, by=by, base_versie=base_versie)
-
-
-def workshop_unpublish(*, workshop: Workshop, by: AbstractBaseUser) -> Workshop:
-    return moment_unpublish(moment=workshop, by=by)
-
-
 @transaction.atomic
 def moment_delete(*, moment: Moment, by: AbstractBaseUser) -> None:
     """Delete a moment and its attachments; history keeps every row, so admin can restore."""
-    current = _locked(moment)
+    current = locked_at_version(moment, None)
     if current.gepubliceerd:
         raise ReportError(
             "Een gepubliceerd verslag wordt niet verwijderd. Zet de publicatie eerst af."
@@ -261,3 +201,10 @@ def bijlage_delete(*, bijlage: Bijlage, by: AbstractBaseUser) -> None:
     # The file stays in storage: the history row still points at it, so a restore is complete.
     bijlage._history_user = by
     bijlage.delete()
+
+
+def bijlage_update(*, bijlage: Bijlage, base_versie: int | None, by: AbstractBaseUser) -> Bijlage:
+    """Save a new title or public flag of an attachment, unless someone changed it meanwhile."""
+    return versioned_save(
+        obj=bijlage, base_versie=base_versie, by=by, update_fields=["titel", "is_publiek"]
+    )

@@ -53,7 +53,7 @@ def test_stale_plan_edit_is_refused_too(world):
     workshop = world.workshop
     client = Client()
     client.force_login(world.manager)
-    url = moment_url("plan", workshop)
+    url = moment_url("bewerken", workshop)
     data = {"versie": 1, "volgnummer": 1, "titel": "Titel A", "datum": "2023-01-05"}
     assert client.post(url, data).status_code == 302
     response = client.post(url, {**data, "titel": "Titel B"})
@@ -65,8 +65,9 @@ def test_stale_plan_edit_is_refused_too(world):
 def test_publishing_a_stale_page_is_refused(coach_client, world):
     workshop = world.workshop
     coach_client.post(moment_url("verslag", workshop), verslag_data(workshop, verslag="Nieuw"))
-    response = coach_client.post(moment_url("publish", workshop), {"versie": 1})
-    assert response.status_code == 302
+    response = coach_client.post(moment_url("publiceren", workshop), {"versie": 1})
+    assert response.status_code == 409
+    assert response.context["conflict"].by == "coach"
     workshop.refresh_from_db()
     assert not workshop.gepubliceerd
 
@@ -77,8 +78,8 @@ def test_history_page_shows_who_when_and_what(coach_client, world):
         moment_url("verslag", workshop),
         verslag_data(workshop, verslag="Aangepaste tekst", interne_notities="Notitie"),
     )
-    coach_client.post(moment_url("publish", workshop), {"versie": 2})
-    response = coach_client.get(moment_url("history", workshop))
+    coach_client.post(moment_url("publiceren", workshop), {"versie": 2})
+    response = coach_client.get(moment_url("geschiedenis", workshop))
     assert response.status_code == 200
     rows = response.context["rows"]
     assert len(rows) == 3  # created, edited, published — newest first
@@ -91,8 +92,8 @@ def test_history_page_shows_who_when_and_what(coach_client, world):
 
 def test_history_lists_attachment_changes_including_deleted_ones(coach_client, world):
     bijlage = world.bijlage
-    coach_client.post(reverse("coach:bijlage_delete", args=[world.traject.slug, bijlage.pk]))
-    response = coach_client.get(moment_url("history", world.workshop))
+    coach_client.post(reverse("coach:bijlage_verwijderen", args=[world.traject.slug, bijlage.pk]))
+    response = coach_client.get(moment_url("geschiedenis", world.workshop))
     assert [r.history_type for r in response.context["bijlage_records"]] == ["-", "+"]
     assert "verwijderd" in response.text
 
@@ -100,7 +101,7 @@ def test_history_lists_attachment_changes_including_deleted_ones(coach_client, w
 def test_manager_restores_a_deleted_report_in_admin(coach_client, client, world):
     workshop = world.workshop
     coach_client.post(moment_url("verslag", workshop), verslag_data(workshop, verslag="Bewaard"))
-    coach_client.post(moment_url("delete", workshop))
+    coach_client.post(moment_url("verwijderen", workshop))
     record = Workshop.history.filter(id=workshop.pk, history_type="-").get()
     client.force_login(world.manager)
     history = client.get(reverse("admin:workshops_workshop_history", args=[workshop.pk]))

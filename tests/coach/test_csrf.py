@@ -18,7 +18,7 @@ def test_post_without_csrf_token_is_refused(world, name, params):
 def test_post_with_the_token_passes_the_check(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.coach)
-    url = reverse("coach:update_create", args=[world.traject.slug])
+    url = reverse("coach:update_nieuw", args=[world.traject.slug])
     token = client.get(url).context["csrf_token"]
     assert client.post(url, {"csrfmiddlewaretoken": str(token)}).status_code == 400
 

@@ -40,7 +40,7 @@ def past(days=10):
 def test_planning_a_workshop_saves_it_and_shows_it_on_both_pages(coach_client, world):
     when = future(20)
     response = coach_client.post(
-        reverse("coach:workshop_create", args=[world.traject.slug]),
+        reverse("coach:workshop_nieuw", args=[world.traject.slug]),
         {
             "volgnummer": 1,
             "titel": "Prioriteiten kiezen",
@@ -81,7 +81,7 @@ def test_invalid_workshop_plan_is_refused_and_changes_nothing(coach_client, worl
     data = {"volgnummer": 2, "titel": "Tweede", "datum": "2023-03-01", "uur": "10:00"}
     before = snapshot()
     response = coach_client.post(
-        reverse("coach:workshop_create", args=[world.traject.slug]), {**data, **changes}
+        reverse("coach:workshop_nieuw", args=[world.traject.slug]), {**data, **changes}
     )
     assert response.status_code == 400
     assert field in response.context["form"].errors
@@ -92,7 +92,7 @@ def test_workshop_dates_must_follow_their_numbers(coach_client, world):
     workshop_1 = world.workshop  # three days ago
     before = snapshot()
     response = coach_client.post(
-        reverse("coach:workshop_create", args=[world.traject.slug]),
+        reverse("coach:workshop_nieuw", args=[world.traject.slug]),
         {
             "volgnummer": 2,
             "titel": "Tweede",
@@ -107,7 +107,7 @@ def test_workshop_dates_must_follow_their_numbers(coach_client, world):
 
 def test_editing_a_plan_keeps_the_report_and_raises_the_version(coach_client, world):
     workshop = world.workshop
-    url = moment_url("plan", workshop)
+    url = moment_url("bewerken", workshop)
     form = coach_client.get(url).context["form"]
     data = {**form.initial, "titel": "Nieuwe titel", "datum": "2023-01-10", "uur": "09:30"}
     data = {k: v for k, v in data.items() if v is not None}
@@ -125,7 +125,7 @@ def test_a_held_moment_cannot_move_into_the_future(coach_client, world):
     workshop.save()
     before = snapshot()
     response = coach_client.post(
-        moment_url("plan", workshop),
+        moment_url("bewerken", workshop),
         {
             "versie": workshop.versie,
             "volgnummer": 1,
@@ -140,7 +140,7 @@ def test_a_held_moment_cannot_move_into_the_future(coach_client, world):
 
 def test_planning_a_coaching_moment(coach_client, world):
     response = coach_client.post(
-        reverse("coach:coachingsmoment_create", args=[world.traject.slug]),
+        reverse("coach:coachingsmoment_nieuw", args=[world.traject.slug]),
         {"onderwerp": "Businessplan nalezen", "datum": "2023-02-01", "uur": "", "vorm": "online"},
     )
     assert response.status_code == 302
@@ -161,7 +161,7 @@ def test_invalid_coaching_moment_is_refused(coach_client, world, changes):
     before = snapshot()
     data = {"onderwerp": "Iets", "datum": "2023-02-01", "vorm": "online", **changes}
     response = coach_client.post(
-        reverse("coach:coachingsmoment_create", args=[world.traject.slug]), data
+        reverse("coach:coachingsmoment_nieuw", args=[world.traject.slug]), data
     )
     assert response.status_code == 400
     assert snapshot() == before
@@ -195,7 +195,7 @@ def test_report_is_sanitised_and_public_only_after_publishing(coach_client, worl
     assert "Goed gesprek" not in coach_client.get(public_url).text
     assert "Goed gesprek" not in coach_client.get(world.traject.get_absolute_url()).text
 
-    response = coach_client.post(moment_url("publish", workshop), {"versie": workshop.versie})
+    response = coach_client.post(moment_url("publiceren", workshop), {"versie": workshop.versie})
     assert response.status_code == 302
     workshop.refresh_from_db()
     assert workshop.gepubliceerd and workshop.gepubliceerd_op and workshop.is_held
@@ -205,7 +205,7 @@ def test_report_is_sanitised_and_public_only_after_publishing(coach_client, worl
         assert "GEHEIM-INTERN" not in text
         assert "alert(" not in text
 
-    coach_client.post(moment_url("unpublish", workshop))
+    coach_client.post(moment_url("depubliceren", workshop), {"versie": workshop.versie})
     workshop.refresh_from_db()
     assert not workshop.gepubliceerd and workshop.gepubliceerd_op is None
     assert "Goed gesprek" not in coach_client.get(public_url).text
@@ -247,7 +247,7 @@ def test_a_future_moment_cannot_be_held_or_published(coach_client, world):
         moment_url("verslag", workshop), verslag_data(workshop, status="gehouden")
     )
     assert response.status_code == 400
-    response = coach_client.post(moment_url("publish", workshop), {"versie": workshop.versie})
+    response = coach_client.post(moment_url("publiceren", workshop), {"versie": workshop.versie})
     assert response.status_code == 302
     assert snapshot() == before
     messages = [str(m) for m in response.wsgi_request._messages]
@@ -256,7 +256,7 @@ def test_a_future_moment_cannot_be_held_or_published(coach_client, world):
 
 def test_publishing_needs_a_report(coach_client, world):
     moment = world.coachingsmoment
-    response = coach_client.post(moment_url("publish", moment), {"versie": moment.versie})
+    response = coach_client.post(moment_url("publiceren", moment), {"versie": moment.versie})
     assert response.status_code == 302
     moment.refresh_from_db()
     assert not moment.gepubliceerd
@@ -298,7 +298,7 @@ def test_public_image_appears_in_the_gallery_after_publishing(coach_client, clie
     assert not bijlage.bestand.name.endswith("groep.png")  # stored under a random name
     assert client.get(bijlage.get_absolute_url()).status_code == 404  # not yet published
 
-    coach_client.post(moment_url("publish", workshop), {"versie": workshop.versie + 1})
+    coach_client.post(moment_url("publiceren", workshop), {"versie": workshop.versie + 1})
     text = client.get(world.traject.get_absolute_url()).text
     assert f'src="{bijlage.get_absolute_url()}"' in text
     served = client.get(bijlage.get_absolute_url())
@@ -375,12 +375,13 @@ def test_oversized_file_is_refused_with_the_limit(coach_client, world, settings)
 
 def test_attachment_title_and_flag_can_be_edited(coach_client, world):
     bijlage = world.bijlage
-    url = reverse("coach:bijlage_edit", args=[world.traject.slug, bijlage.pk])
-    assert coach_client.post(url, {"titel": "Nieuwe titel", "is_publiek": "on"}).status_code == 302
+    url = reverse("coach:bijlage_bewerken", args=[world.traject.slug, bijlage.pk])
+    data = {"versie": 1, "titel": "Nieuwe titel", "is_publiek": "on"}
+    assert coach_client.post(url, data).status_code == 302
     bijlage.refresh_from_db()
     assert bijlage.titel == "Nieuwe titel" and bijlage.is_publiek
     before = snapshot()
-    for bad in ({"titel": ""}, {"titel": "t" * 201}):
+    for bad in ({"versie": 2, "titel": ""}, {"versie": 2, "titel": "t" * 201}):
         assert coach_client.post(url, bad).status_code == 400
     assert snapshot() == before
 
@@ -391,7 +392,7 @@ def test_attachment_title_and_flag_can_be_edited(coach_client, world):
 def test_a_published_report_is_not_deleted(coach_client, world):
     workshop = world.workshop
     factories.publish_report(workshop, "Gepubliceerd")
-    url = moment_url("delete", workshop)
+    url = moment_url("verwijderen", workshop)
     page = coach_client.get(url)
     assert "Zet de publicatie eerst af" in page.text
     assert "Ja, verwijderen" not in page.text
@@ -402,7 +403,7 @@ def test_a_published_report_is_not_deleted(coach_client, world):
 
 def test_deleting_is_confirmed_and_recorded(coach_client, world):
     workshop, bijlage = world.workshop, world.bijlage
-    url = moment_url("delete", workshop)
+    url = moment_url("verwijderen", workshop)
     assert "Ja, verwijderen" in coach_client.get(url).text
     assert coach_client.post(url).status_code == 302
     assert not Workshop.objects.filter(pk=workshop.pk).exists()
@@ -415,10 +416,10 @@ def test_deleting_is_confirmed_and_recorded(coach_client, world):
 
 def test_deleting_an_attachment_and_an_update(coach_client, world):
     bijlage, update = world.bijlage, world.update
-    url = reverse("coach:bijlage_delete", args=[world.traject.slug, bijlage.pk])
+    url = reverse("coach:bijlage_verwijderen", args=[world.traject.slug, bijlage.pk])
     assert coach_client.post(url).status_code == 302
     assert not Bijlage.objects.filter(pk=bijlage.pk).exists()
-    url = reverse("coach:update_delete", args=[world.traject.slug, update.pk])
+    url = reverse("coach:update_verwijderen", args=[world.traject.slug, update.pk])
     assert coach_client.post(url).status_code == 302
     assert Update.history.filter(id=update.pk, history_type="-").get().history_user == world.coach
 
@@ -427,15 +428,15 @@ def test_deleting_an_attachment_and_an_update(coach_client, world):
 
 
 def test_update_is_public_only_when_published(coach_client, client, world):
-    url = reverse("coach:update_create", args=[world.traject.slug])
+    url = reverse("coach:update_nieuw", args=[world.traject.slug])
     data = {"datum": past(2).date().isoformat(), "titel": "Stand van zaken", "tekst": HOSTILE}
     assert coach_client.post(url, data).status_code == 302
     update = Update.objects.get(titel="Stand van zaken")
     assert not update.gepubliceerd and update.auteur == world.coach
     assert "Stand van zaken" not in client.get(world.traject.get_absolute_url()).text
 
-    edit = reverse("coach:update_edit", args=[world.traject.slug, update.pk])
-    assert coach_client.post(edit, {**data, "publiceren": "on"}).status_code == 302
+    edit = reverse("coach:update_bewerken", args=[world.traject.slug, update.pk])
+    assert coach_client.post(edit, {**data, "versie": 1, "publiceren": "on"}).status_code == 302
     update.refresh_from_db()
     assert update.gepubliceerd and update.gepubliceerd_op
     assert_clean(update.tekst_html)
@@ -458,13 +459,13 @@ def test_update_is_public_only_when_published(coach_client, client, world):
 def test_invalid_update_is_refused(coach_client, world, changes):
     before = snapshot()
     data = {"datum": "2023-01-10", "titel": "Titel", "tekst": "Tekst", "publiceren": "on"}
-    url = reverse("coach:update_create", args=[world.traject.slug])
+    url = reverse("coach:update_nieuw", args=[world.traject.slug])
     assert coach_client.post(url, {**data, **changes}).status_code == 400
     assert snapshot() == before
 
 
 def test_update_in_the_future_is_refused(coach_client, world):
-    url = reverse("coach:update_create", args=[world.traject.slug])
+    url = reverse("coach:update_nieuw", args=[world.traject.slug])
     data = {"datum": future(3).date().isoformat(), "titel": "T", "tekst": "Tekst"}
     response = coach_client.post(url, data)
     assert response.status_code == 400

@@ -78,12 +78,12 @@ def form(**fields):
 
 
 FORMS = {
-    "workshop_create": (
-        lambda w: reverse("coach:workshop_create", args=[w.traject.slug]),
+    "workshop_nieuw": (
+        lambda w: reverse("coach:workshop_nieuw", args=[w.traject.slug]),
         form(volgnummer=NUMBER, titel=TEXT, datum=DATE, uur=TIME, plaats=TEXT, thema=TEXT),
     ),
-    "workshop_plan": (
-        lambda w: reverse("coach:workshop_plan", args=[w.traject.slug, w.workshop.pk]),
+    "workshop_bewerken": (
+        lambda w: reverse("coach:workshop_bewerken", args=[w.traject.slug, w.workshop.pk]),
         form(
             versie=VERSION,
             volgnummer=NUMBER,
@@ -110,13 +110,13 @@ FORMS = {
             bijlage_publiek=FLAG,
         ),
     ),
-    "coachingsmoment_create": (
-        lambda w: reverse("coach:coachingsmoment_create", args=[w.traject.slug]),
+    "coachingsmoment_nieuw": (
+        lambda w: reverse("coach:coachingsmoment_nieuw", args=[w.traject.slug]),
         form(onderwerp=TEXT, datum=DATE, uur=TIME, vorm=st.sampled_from(["online", "x", ""])),
     ),
-    "coachingsmoment_plan": (
+    "coachingsmoment_bewerken": (
         lambda w: reverse(
-            "coach:coachingsmoment_plan", args=[w.traject.slug, w.coachingsmoment.pk]
+            "coach:coachingsmoment_bewerken", args=[w.traject.slug, w.coachingsmoment.pk]
         ),
         form(
             versie=VERSION,
@@ -132,16 +132,16 @@ FORMS = {
         ),
         form(versie=VERSION, status=st.sampled_from(["gehouden", "?"]), verslag=TEXT, bestand=FILE),
     ),
-    "workshop_publish": (
-        lambda w: reverse("coach:workshop_publish", args=[w.traject.slug, w.workshop.pk]),
+    "workshop_publiceren": (
+        lambda w: reverse("coach:workshop_publiceren", args=[w.traject.slug, w.workshop.pk]),
         form(versie=VERSION),
     ),
-    "bijlage_edit": (
-        lambda w: reverse("coach:bijlage_edit", args=[w.traject.slug, w.bijlage.pk]),
+    "bijlage_bewerken": (
+        lambda w: reverse("coach:bijlage_bewerken", args=[w.traject.slug, w.bijlage.pk]),
         form(titel=TEXT, is_publiek=FLAG),
     ),
-    "update_create": (
-        lambda w: reverse("coach:update_create", args=[w.traject.slug]),
+    "update_nieuw": (
+        lambda w: reverse("coach:update_nieuw", args=[w.traject.slug]),
         form(datum=DATE, titel=TEXT, tekst=TEXT, publiceren=FLAG),
     ),
 }

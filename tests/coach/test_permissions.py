@@ -57,22 +57,22 @@ EXPECTED = {
     "dashboard": OVERVIEW,
     "traject": PAGE,
     "bijlage": PAGE,
-    "bijlage_edit": FORM,
-    "bijlage_delete": CONFIRM,
-    "update_create": FORM,
-    "update_edit": FORM,
-    "update_delete": CONFIRM,
+    "bijlage_bewerken": FORM,
+    "bijlage_verwijderen": CONFIRM,
+    "update_nieuw": FORM,
+    "update_bewerken": FORM,
+    "update_verwijderen": CONFIRM,
     **{
         f"{soort}_{name}": expected
         for soort in ("workshop", "coachingsmoment")
         for name, expected in {
-            "create": FORM,
-            "plan": FORM,
+            "nieuw": FORM,
+            "bewerken": FORM,
             "verslag": FORM,
-            "publish": ACTION,
-            "unpublish": ACTION,
-            "delete": CONFIRM,
-            "history": PAGE,
+            "publiceren": ACTION,
+            "depubliceren": ACTION,
+            "verwijderen": CONFIRM,
+            "geschiedenis": PAGE,
         }.items()
     },
 }

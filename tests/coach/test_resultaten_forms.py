@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coach import forms_resultaten, views_resultaten
+from coach import forms_resultaten
+from coach.views import resultaten as views_resultaten
 from tests import factories
 from tests.coach.resultaten_urls import count_results, fill_pilot_results, fill_strategy_results
 from trajecten import services
@@ -188,6 +189,7 @@ def test_kpi_form_prefills_from_the_catalogue_link(logged_in, refs, pilot):
 def test_priorities_are_saved_as_one_history_record(logged_in, refs, strategie):
     url = reverse("coach:resultaten_prioriteiten", args=[strategie.slug])
     data = {
+        "versie": strategie.versie,
         "actiedomeinen": [refs["domein"].pk, refs["domein2"].pk],
         "beleidsinstrumenten": [refs["instrument"].pk],
     }
@@ -203,7 +205,8 @@ def test_priorities_are_saved_as_one_history_record(logged_in, refs, strategie):
         refs["domein"].pk,
         refs["domein2"].pk,
     }
-    # The same choice again changes nothing and records nothing.
+    # The same choice again (from the page as it is now) changes nothing and records nothing.
+    data["versie"] += 1
     response = logged_in.post(url, data, follow=True)
     assert "Er was niets gewijzigd." in response.text
     assert strategie.history.count() == before + 1
@@ -217,7 +220,7 @@ def test_priorities_are_saved_as_one_history_record(logged_in, refs, strategie):
     assert "Circulair bouwen" in public and "Circulair aankopen" in public
 
     # Unticking everything clears the lists.
-    logged_in.post(url, {})
+    logged_in.post(url, {"versie": data["versie"]})
     assert not strategie.prioritaire_actiedomeinen.exists()
 
 
@@ -359,14 +362,16 @@ def test_edit_keeps_history_and_invalid_edit_loses_nothing(logged_in, refs, stra
     url = reverse("coach:resultaten_initiatief_bewerken", args=[strategie.slug, item.pk])
     assert logged_in.get(url).context["form"].initial["naam"] == "Repaircafé"
 
-    response = logged_in.post(url, {"naam": "Repaircafé Centrum", "status": "afgerond"})
+    response = logged_in.post(
+        url, {"versie": 1, "naam": "Repaircafé Centrum", "status": "afgerond"}
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.naam, item.status) == ("Repaircafé Centrum", "afgerond")
     assert item.history.first().history_type == "~"
     assert item.history.first().history_user == logged_in.user
 
-    response = logged_in.post(url, {"naam": "", "status": "lopend"})
+    response = logged_in.post(url, {"versie": 2, "naam": "", "status": "lopend"})
     assert response.status_code == 400
     item.refresh_from_db()
     assert (item.naam, item.status) == ("Repaircafé Centrum", "afgerond")
@@ -376,10 +381,11 @@ def test_editing_a_measurement_keeps_its_own_date_but_not_anothers(logged_in, pi
     first = Meting.objects.create(kpi=kpi, datum=date(2023, 1, 1), waarde=1)
     second = Meting.objects.create(kpi=kpi, datum=date(2023, 2, 1), waarde=2)
     url = reverse("coach:resultaten_meting_bewerken", args=[pilot.slug, kpi.pk, second.pk])
-    assert logged_in.post(url, {"datum": "2023-02-01", "waarde": "3"}).status_code == 302
+    data = {"versie": 1, "datum": "2023-02-01", "waarde": "3"}
+    assert logged_in.post(url, data).status_code == 302
     second.refresh_from_db()
     assert second.waarde == 3
-    response = logged_in.post(url, {"datum": "2023-01-01", "waarde": "4"})
+    response = logged_in.post(url, {"versie": 2, "datum": "2023-01-01", "waarde": "4"})
     assert response.status_code == 400
     assert "Er is al een meting op 01-01-2023" in response.text
     second.refresh_from_db()
@@ -389,7 +395,7 @@ def test_editing_a_measurement_keeps_its_own_date_but_not_anothers(logged_in, pi
 def test_editing_a_module_keeps_its_own_choice(logged_in, refs, pilot):
     gekozen = GekozenModule.objects.create(traject=pilot, module=refs["module"])
     url = reverse("coach:resultaten_module_bewerken", args=[pilot.slug, gekozen.pk])
-    data = {"module": refs["module"].pk, "status": "afgerond", "resultaat": "Klaar"}
+    data = {"versie": 1, "module": refs["module"].pk, "status": "afgerond", "resultaat": "Klaar"}
     assert logged_in.post(url, data).status_code == 302
     gekozen.refresh_from_db()
     assert gekozen.status == "afgerond"
@@ -464,19 +470,23 @@ def test_a_duplicate_that_slips_past_the_form_is_a_form_error_not_a_500(
 
 def test_services_refuse_a_result_on_the_wrong_kind_of_trajectory(strategie, pilot, coach):
     with pytest.raises(services.WrongTrackError):
-        services.save_result(item=Partner(traject=strategie, naam="x"), by=coach)
+        services.result_save(item=Partner(traject=strategie, naam="x"), base_versie=None, by=coach)
     with pytest.raises(services.WrongTrackError):
-        services.save_result(item=LopendInitiatief(traject=pilot, naam="x"), by=coach)
+        services.result_save(
+            item=LopendInitiatief(traject=pilot, naam="x"), base_versie=None, by=coach
+        )
     kandidaat = Pilotkandidaat(traject=strategie, naam="x", vervolgtraject=strategie)
     with pytest.raises(services.WrongTrackError):
-        services.save_result(item=kandidaat, by=coach)
+        services.result_save(item=kandidaat, base_versie=None, by=coach)
     assert not Partner.objects.exists() and not Pilotkandidaat.objects.exists()
 
 
 def test_services_record_the_user_outside_a_request(strategie, coach):
-    item = services.save_result(item=LopendInitiatief(traject=strategie, naam="x"), by=coach)
+    item = services.result_save(
+        item=LopendInitiatief(traject=strategie, naam="x"), base_versie=None, by=coach
+    )
     assert item.history.get().history_user == coach
-    services.delete_result(item=item, by=coach)
+    services.result_delete(item=item, by=coach)
     assert LopendInitiatief.history.get(history_type="-").history_user == coach
 
 

@@ -88,6 +88,11 @@ def choice(values: list[str]):
     return st.one_of(st.sampled_from(values), st.text(max_size=15))
 
 
+# What a browser posts with every form, whatever the coach typed (the test client does not
+# check the CSRF token, but a form view tells an empty POST from a submitted form by it).
+BROWSER_FIELDS = {"csrfmiddlewaretoken": "token"}
+
+
 def form_data(fields: dict):
     """Every field or any subset of them, each with a fuzzed value."""
     return st.one_of(st.fixed_dictionaries(fields), st.fixed_dictionaries({}, optional=fields))
@@ -134,7 +139,7 @@ def post_and_check(world, url: str, data: dict) -> None:
     """POST in a rolled-back transaction; check the answer and what was (not) saved."""
     with transaction.atomic():
         before = count_results()
-        response = world["client"].post(url, data)
+        response = world["client"].post(url, {**BROWSER_FIELDS, **data})
         assert response.status_code in (400, 302), response.status_code
         if response.status_code == 400:
             assert response.context["form"].errors
@@ -170,6 +175,7 @@ def test_fuzz_priorities(world):
     )
     def run(data):
         with transaction.atomic():
+            data = {**BROWSER_FIELDS, "versie": str(world["strategie"].versie), **data}
             response = world["client"].post(url, data)
             assert response.status_code in (400, 302)
             if response.status_code == 400:

@@ -5,17 +5,12 @@ result the URL is about on the coach's own strategy or pilot trajectory.
 """
 
 from tests.coach.resultaten_urls import RESULTATEN_URLS, resultaten_kwargs
-from tests.coach.test_permissions import CONFIRM, FORM, PAGE, own, profile
-
-# Priorities are check boxes: an empty POST is a valid "none chosen" and redirects.
-CHOICES = profile(get=own(200), post=own(302))
+from tests.coach.test_permissions import CONFIRM, FORM, PAGE
 
 
 def _profile(name: str) -> dict:
     if name == "resultaten":
         return PAGE
-    if name == "resultaten_prioriteiten":
-        return CHOICES
     if name.endswith("_verwijderen"):
         return CONFIRM
     return FORM

@@ -8,17 +8,19 @@ trajectory's kind (an initiative on a pilot trajectory, a KPI on a strategy traj
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import Model, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_safe
 
 from coach import forms_resultaten as forms
 from coach.access import coach_required, traject_for_coach
+from coach.views.shared import form_status, require_form_methods, save_or_conflict
 from trajecten import services
 from trajecten.models import Kpi, KpiDefinitie, Meting, Traject, Update
+from trajecten.versioning import StaleEdit
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,9 @@ def _overview_url(traject: Traject, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _render_form(request, traject, form, *, titel: str, anchor: str, **extra) -> HttpResponse:
+def _render_form(
+    request, traject, form, *, titel: str, anchor: str, conflict=None, **extra
+) -> HttpResponse:
     return render(
         request,
         "coach/resultaten/form.html",
@@ -132,26 +136,34 @@ def _render_form(request, traject, form, *, titel: str, anchor: str, **extra) ->
             "form": form,
             "titel": titel,
             "terug_url": _overview_url(traject, anchor),
+            "conflict": conflict,
             **extra,
         },
-        # A refused form is re-rendered with its errors as a 400, as in the rest of the workspace.
-        status=400 if form.is_bound and form.errors else 200,
+        status=form_status(request, conflict),
     )
 
 
-def _save(request, form, item: Model, *, message: str, anchor: str, traject: Traject):
-    """Save through the service; a uniqueness race becomes a form error, not a 500."""
+def _save(request, form, *, message: str, anchor: str, traject: Traject):
+    """Save through the service: a redirect, or the form again with why it was refused.
+
+    A stale version comes back as the coach's input rebound on the current version (409); a
+    uniqueness race becomes a form error (400), not a 500.
+    """
     try:
-        services.save_result(item=item, by=request.user)
+        services.result_save(
+            item=form.save(commit=False), base_versie=form.base_versie, by=request.user
+        )
+    except StaleEdit as stale:
+        return form.rebound_on(stale), stale
     except services.DuplicateResult:
         form.add_error(None, DUPLICATE_MESSAGE)
-        return None
+        return form, None
     messages.success(request, message)
-    return redirect(_overview_url(traject, anchor))
+    return redirect(_overview_url(traject, anchor)), None
 
 
 @coach_required
-@require_http_methods(["GET"])
+@require_safe
 def overview(request, slug):
     traject = traject_for_coach(request, slug)
     prefetch_related_objects(
@@ -169,38 +181,48 @@ def overview(request, slug):
 
 
 @coach_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def priorities(request, slug):
     traject = traject_for_coach(request, slug)
     if refusal := _wrong_track(request, traject, Traject.Soort.STRATEGIE):
         return refusal
-    if request.method == "POST":
-        form = forms.PrioriteitenForm(request.POST)
-        if form.is_valid():
-            changed = services.set_traject_priorities(
+    form = forms.PrioriteitenForm(
+        request.POST or None,
+        initial={
+            "versie": traject.versie,
+            "actiedomeinen": traject.prioritaire_actiedomeinen.all(),
+            "beleidsinstrumenten": traject.beleidsinstrumenten.all(),
+        },
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        changed = False
+
+        def save():
+            nonlocal changed
+            changed = services.traject_priorities_set(
                 traject=traject,
                 actiedomeinen=form.cleaned_data["actiedomeinen"],
                 beleidsinstrumenten=form.cleaned_data["beleidsinstrumenten"],
+                base_versie=form.base_versie,
                 by=request.user,
             )
+
+        conflict = save_or_conflict(save)
+        if conflict is None:
             if changed:
                 messages.success(request, "De prioriteiten zijn bewaard.")
             else:
                 messages.info(request, "Er was niets gewijzigd.")
             return redirect(_overview_url(traject, "prioriteiten"))
-    else:
-        form = forms.PrioriteitenForm(
-            initial={
-                "actiedomeinen": traject.prioritaire_actiedomeinen.all(),
-                "beleidsinstrumenten": traject.beleidsinstrumenten.all(),
-            }
-        )
+        form = form.rebound_on(conflict)
     return _render_form(
         request,
         traject,
         form,
         titel="Prioritaire actiedomeinen en beleidsinstrumenten",
         anchor="prioriteiten",
+        conflict=conflict,
     )
 
 
@@ -218,66 +240,45 @@ def _kpi_catalogue_extra(request, onderdeel: Onderdeel) -> tuple[dict, dict]:
 
 
 @coach_required
-@require_http_methods(["GET", "POST"])
-def result_create(request, slug, onderdeel):
+@require_form_methods
+def result_form(request, slug, onderdeel, pk=None):
+    """The form of a new (no `pk`) or existing result; a valid POST saves it."""
     onderdeel = ONDERDELEN[onderdeel]
     traject = traject_for_coach(request, slug)
     if refusal := _wrong_track(request, traject, onderdeel.soort):
         return refusal
-    extra, initial = _kpi_catalogue_extra(request, onderdeel)
-    return _result_form(
+    extra, initial = {}, None
+    if pk is None:
+        item = None
+        extra, initial = _kpi_catalogue_extra(request, onderdeel)
+        titel, message = f"Nieuw: {onderdeel.enkelvoud}", onderdeel.added
+    else:
+        item = get_object_or_404(getattr(traject, onderdeel.relation).all(), pk=pk)
+        titel, message = f"Bewerken: {onderdeel.enkelvoud} “{item}”", onderdeel.saved
+    form = onderdeel.form_class(
+        request.POST or None, instance=item, traject=traject, initial=initial
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        done, conflict = _save(
+            request, form, message=message, anchor=onderdeel.relation, traject=traject
+        )
+        if isinstance(done, HttpResponse):
+            return done
+        form = done
+    return _render_form(
         request,
         traject,
-        onderdeel,
-        item=None,
-        initial=initial,
-        titel=f"Nieuw: {onderdeel.enkelvoud}",
-        message=onderdeel.added,
+        form,
+        titel=titel,
+        anchor=onderdeel.relation,
+        conflict=conflict,
         **extra,
     )
 
 
 @coach_required
-@require_http_methods(["GET", "POST"])
-def result_update(request, slug, pk, onderdeel):
-    onderdeel = ONDERDELEN[onderdeel]
-    traject = traject_for_coach(request, slug)
-    if refusal := _wrong_track(request, traject, onderdeel.soort):
-        return refusal
-    item = get_object_or_404(getattr(traject, onderdeel.relation).all(), pk=pk)
-    return _result_form(
-        request,
-        traject,
-        onderdeel,
-        item=item,
-        initial=None,
-        titel=f"Bewerken: {onderdeel.enkelvoud} “{item}”",
-        message=onderdeel.saved,
-    )
-
-
-def _result_form(request, traject, onderdeel, *, item, initial, titel, message, **extra):
-    """Show the form of a new (`item` None) or existing result; a valid POST saves it."""
-    if request.method == "POST":
-        form = onderdeel.form_class(request.POST, instance=item, traject=traject)
-        if form.is_valid():
-            done = _save(
-                request,
-                form,
-                form.save(commit=False),
-                message=message,
-                anchor=onderdeel.relation,
-                traject=traject,
-            )
-            if done:
-                return done
-    else:
-        form = onderdeel.form_class(instance=item, traject=traject, initial=initial)
-    return _render_form(request, traject, form, titel=titel, anchor=onderdeel.relation, **extra)
-
-
-@coach_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def result_delete(request, slug, pk, onderdeel):
     """GET asks for confirmation; POST deletes."""
     onderdeel = ONDERDELEN[onderdeel]
@@ -287,9 +288,9 @@ def result_delete(request, slug, pk, onderdeel):
     item = get_object_or_404(getattr(traject, onderdeel.relation).all(), pk=pk)
     if request.method == "POST":
         if isinstance(item, Kpi):
-            services.delete_kpi(kpi=item, by=request.user)
+            services.kpi_delete(kpi=item, by=request.user)
         else:
-            services.delete_result(item=item, by=request.user)
+            services.result_delete(item=item, by=request.user)
         messages.success(request, onderdeel.deleted)
         return redirect(_overview_url(traject, onderdeel.relation))
     metingen = item.metingen.count() if isinstance(item, Kpi) else 0
@@ -314,67 +315,33 @@ def _kpi_for(request, slug, kpi_pk) -> tuple[Traject, Kpi | None, HttpResponse |
 
 
 @coach_required
-@require_http_methods(["GET", "POST"])
-def measurement_create(request, slug, kpi_pk):
+@require_form_methods
+def measurement_form(request, slug, kpi_pk, pk=None):
+    """The form of a new (no `pk`) or existing measurement of a KPI."""
     traject, kpi, refusal = _kpi_for(request, slug, kpi_pk)
     if refusal:
         return refusal
-    anchor = f"kpi-{kpi.pk}"
-    if request.method == "POST":
-        form = forms.MetingForm(request.POST, kpi=kpi)
-        if form.is_valid():
-            done = _save(
-                request,
-                form,
-                form.save(commit=False),
-                message="De meting is toegevoegd.",
-                anchor=anchor,
-                traject=traject,
-            )
-            if done:
-                return done
+    meting = None if pk is None else get_object_or_404(Meting, pk=pk, kpi=kpi)
+    if meting is None:
+        titel, message = f"Nieuwe meting: {kpi.naam}", "De meting is toegevoegd."
     else:
-        form = forms.MetingForm(kpi=kpi)
+        titel = f"Meting bewerken: {kpi.naam} op {meting.datum:%d-%m-%Y}"
+        message = "De meting is bewaard."
+    anchor = f"kpi-{kpi.pk}"
+    form = forms.MetingForm(request.POST or None, instance=meting, kpi=kpi)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        done, conflict = _save(request, form, message=message, anchor=anchor, traject=traject)
+        if isinstance(done, HttpResponse):
+            return done
+        form = done
     return _render_form(
-        request, traject, form, titel=f"Nieuwe meting: {kpi.naam}", anchor=anchor, kpi=kpi
+        request, traject, form, titel=titel, anchor=anchor, conflict=conflict, kpi=kpi
     )
 
 
 @coach_required
-@require_http_methods(["GET", "POST"])
-def measurement_update(request, slug, kpi_pk, pk):
-    traject, kpi, refusal = _kpi_for(request, slug, kpi_pk)
-    if refusal:
-        return refusal
-    meting = get_object_or_404(Meting, pk=pk, kpi=kpi)
-    anchor = f"kpi-{kpi.pk}"
-    if request.method == "POST":
-        form = forms.MetingForm(request.POST, instance=meting, kpi=kpi)
-        if form.is_valid():
-            done = _save(
-                request,
-                form,
-                form.save(commit=False),
-                message="De meting is bewaard.",
-                anchor=anchor,
-                traject=traject,
-            )
-            if done:
-                return done
-    else:
-        form = forms.MetingForm(instance=meting, kpi=kpi)
-    return _render_form(
-        request,
-        traject,
-        form,
-        titel=f"Meting bewerken: {kpi.naam} op {meting.datum:%d-%m-%Y}",
-        anchor=anchor,
-        kpi=kpi,
-    )
-
-
-@coach_required
-@require_http_methods(["GET", "POST"])
+@require_form_methods
 def measurement_delete(request, slug, kpi_pk, pk):
     traject, kpi, refusal = _kpi_for(request, slug, kpi_pk)
     if refusal:
@@ -382,7 +349,7 @@ def measurement_delete(request, slug, kpi_pk, pk):
     meting = get_object_or_404(Meting, pk=pk, kpi=kpi)
     anchor = f"kpi-{kpi.pk}"
     if request.method == "POST":
-        services.delete_result(item=meting, by=request.user)
+        services.result_delete(item=meting, by=request.user)
         messages.success(request, "De meting is verwijderd.")
         return redirect(_overview_url(traject, anchor))
     return render(
