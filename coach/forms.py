@@ -7,6 +7,7 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.db.models.utils import get_blank_choice_label
 from django.utils import timezone
 
 from trajecten.models import Update
@@ -38,6 +39,25 @@ def _limit(field: forms.CharField, length: int) -> None:
     field.max_length = length
     field.validators.append(MaxLengthValidator(length))
     field.widget.attrs["maxlength"] = str(length)
+
+
+EMPTY_CHOICE = "— kies —"
+
+
+def dutch_empty_choices(form: forms.BaseForm) -> None:
+    """Django's own empty choice reads "- Select an option -"; the coach reads Dutch."""
+    blank = str(get_blank_choice_label())
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None and str(field.empty_label) == blank:
+                field.empty_label = EMPTY_CHOICE
+        elif isinstance(field, forms.ChoiceField):
+            field.choices = [
+                (value, EMPTY_CHOICE if value == "" and str(label) == blank else label)
+                for value, label in field.choices
+            ]
 
 
 def _in_range(value: date | None) -> None:
@@ -72,6 +92,7 @@ class VersionMixin(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        dutch_empty_choices(self)
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk is None:
             del self.fields["versie"]
@@ -102,6 +123,7 @@ class _ScheduleMixin(forms.ModelForm):
 
     def __init__(self, *args, traject, **kwargs):
         super().__init__(*args, **kwargs)
+        dutch_empty_choices(self)
         self.traject = traject
         self.instance.traject = traject
         if self.instance.gepland_op and not self.is_bound:

@@ -20,7 +20,7 @@ from trajecten.models import (
     Traject,
 )
 from workshops.models import SjabloonWorkshop
-from workshops.services import plan_workshops_from_template
+from workshops.services import workshops_plan_from_template
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_DATA_FILE = DATA_DIR / "ronde-2022-2023.toml"
@@ -178,7 +178,7 @@ def _load_trajecten(report: LoadReport, data: dict, besturen: dict[str, Bestuur]
         )
         for slug, rol in entry["besturen"]:
             _upsert(report, Deelname, {"traject": traject, "bestuur": besturen[slug]}, {"rol": rol})
-        if planned := plan_workshops_from_template(traject=traject):
+        if planned := workshops_plan_from_template(traject=traject):
             report.created["workshops"] += len(planned)
 
 

@@ -67,7 +67,20 @@ def changes_between(old_record, new_record) -> list[FieldChange]:
     names = {field.name for field in model._meta.fields}
     excluded = [name for name in UNDIFFED_FIELDS if name in names]
     delta = new_record.diff_against(old_record, excluded_fields=excluded)
-    return [FieldChange(_label(model, c.field), c.old, c.new) for c in delta.changes]
+    return [
+        FieldChange(
+            _label(model, c.field), _shown(model, c.field, c.old), _shown(model, c.field, c.new)
+        )
+        for c in delta.changes
+    ]
+
+
+def _shown(model, field_name: str, value):
+    """A choice as its label ("Gehouden"), any other value as stored."""
+    field = model._meta.get_field(field_name)
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    return value
 
 
 def stale_edit(current: Versioned, base_versie: int) -> StaleEdit:

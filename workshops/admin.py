@@ -8,7 +8,7 @@ from workshops.services import (
     ReportError,
     moment_delete,
     moment_save_by_manager,
-    plan_workshops_from_template,
+    workshops_plan_from_template,
 )
 
 
@@ -56,7 +56,7 @@ class TrajectMetWorkshopsAdmin(TrajectAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change:
-            plan_workshops_from_template(traject=form.instance)
+            workshops_plan_from_template(traject=form.instance)
 
 
 class BijlageInline(admin.TabularInline):

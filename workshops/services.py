@@ -13,7 +13,7 @@ from workshops.uploads import CheckedUpload
 
 
 @transaction.atomic
-def plan_workshops_from_template(*, traject: Traject) -> list[Workshop]:
+def workshops_plan_from_template(*, traject: Traject) -> list[Workshop]:
     """Plan the workshops of the trajectory's track template that it does not have yet.
 
     Existing workshops are left as they are, so this is safe to run again.

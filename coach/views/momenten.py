@@ -116,7 +116,8 @@ def moment_plan(request, slug, soort, **ids):
         )
         if conflict is None:
             messages.success(request, "De planning is opgeslagen.")
-            return redirect(traject_url(traject))
+            # Back to the moment's own page, where the report is logged next.
+            return redirect(moment_url("verslag", moment))
         form = form.rebound_on(conflict)
     return render(
         request,
