@@ -19,6 +19,7 @@ from trajecten.models import (
     Traject,
     Update,
 )
+from trajecten.versioning import versioned_save
 
 
 class SavesUpdatesThroughServices:
@@ -85,6 +86,10 @@ class TrajectAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("besturen")
 
+    def save_model(self, request, obj, form, change):
+        # The priorities are edited here too: a coach's form opened before this save is refused.
+        versioned_save(obj=obj, base_versie=None, by=request.user)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Update:
             return super().save_formset(request, form, formset, change)
@@ -112,7 +117,22 @@ class UpdateAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
         self.save_update(request, obj)
 
 
-class TrajectResultAdmin(SimpleHistoryAdmin):
+class SavesNewVersions:
+    """A manager's save raises the version, so a coach's form opened before it is refused."""
+
+    def save_model(self, request, obj, form, change):
+        versioned_save(obj=obj, base_versie=None, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        for item in formset.save(commit=False):
+            versioned_save(obj=item, base_versie=None, by=request.user)
+        for item in formset.deleted_objects:
+            item._history_user = request.user
+            item.delete()
+        formset.save_m2m()
+
+
+class TrajectResultAdmin(SavesNewVersions, SimpleHistoryAdmin):
     """Structured results: mostly edited by coaches, listed here for managers."""
 
     autocomplete_fields = ["traject"]

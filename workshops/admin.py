@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from trajecten.admin import TrajectAdmin
 from trajecten.models import Traject
+from trajecten.versioning import versioned_save
 from workshops.models import Bijlage, Coachingsmoment, SjabloonWorkshop, Workshop
 from workshops.services import (
     ReportError,
@@ -77,6 +78,15 @@ class MomentAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         moment_save_by_manager(moment=obj, by=request.user)
 
+    def save_formset(self, request, form, formset, change):
+        # Attachments edited inline get a new version too (see BijlageAdmin).
+        for bijlage in formset.save(commit=False):
+            versioned_save(obj=bijlage, base_versie=None, by=request.user)
+        for bijlage in formset.deleted_objects:
+            bijlage._history_user = request.user
+            bijlage.delete()
+        formset.save_m2m()
+
     def has_delete_permission(self, request, obj=None):
         # A published report is never deleted by accident: unpublish it first.
         if obj is not None and obj.gepubliceerd:
@@ -130,3 +140,7 @@ class BijlageAdmin(SimpleHistoryAdmin):
     list_select_related = ["workshop__traject", "coachingsmoment__traject"]
     autocomplete_fields = ["workshop", "coachingsmoment"]
     readonly_fields = ["bestandsnaam", "mime_type", "grootte", "is_afbeelding", "geupload_door"]
+
+    def save_model(self, request, obj, form, change):
+        # A coach's form opened before this save is refused, not silently overwritten.
+        versioned_save(obj=obj, base_versie=None, by=request.user)

@@ -222,3 +222,24 @@ def test_a_stale_publish_or_unpublish_is_refused(world, two_coaches, kind, actio
     assert _fresh(moment).gepubliceerd == was_public
     assert response.context["conflict"].by == "Collega Coach"
     assert "Herschreven door de collega." in response.text
+
+
+def test_a_managers_save_in_admin_refuses_a_coachs_older_page(world, two_coaches, client):
+    _first, coach = two_coaches
+    url = CASES["resultaten_partner_bewerken"].url(world)
+    data = _posted(coach.get(url).context["form"])
+    partner = Partner.objects.get(pk=world.result_pk)
+    client.force_login(world.manager)
+    admin_url = reverse("admin:trajecten_partner_change", args=[partner.pk])
+    admin_data = {
+        "traject": partner.traject_id,
+        "naam": "Door beheer",
+        "rol": "",
+        "status": "gezocht",
+    }
+    assert client.post(admin_url, admin_data).status_code == 302
+
+    response = coach.post(url, {**data, "naam": "Door de coach"})
+
+    assert response.status_code == 409
+    assert Partner.objects.get(pk=partner.pk).naam == "Door beheer"
