@@ -13,6 +13,7 @@ from django.utils import timezone
 from trajecten.models import Update
 from trajecten.versioning import StaleEdit
 from workshops.models import Bijlage, Coachingsmoment, Workshop
+from workshops.services import NewAttachment
 from workshops.uploads import ACCEPT_ATTRIBUTE, KINDS_TEXT, check_upload
 
 # Dates far outside the programme are typing mistakes (and years like 0001 break time zones).
@@ -225,27 +226,54 @@ class CoachingsmomentEditForm(VersionMixin, CoachingsmomentForm):
     pass
 
 
-class VerslagForm(VersionMixin, forms.ModelForm):
-    """The outcome of a moment, plus optionally one new attachment."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
-    bestand = forms.FileField(
+
+# More files than this in one save is a mistake (a whole folder picked), not a report's annexes.
+MAX_FILES_PER_SAVE = 10
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one file input (Django's documented pattern); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [f for f in files if f]
+        if len(files) > MAX_FILES_PER_SAVE:
+            raise forms.ValidationError(
+                f"Kies hoogstens {MAX_FILES_PER_SAVE} bestanden tegelijk.", code="too_many"
+            )
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class VerslagForm(VersionMixin, forms.ModelForm):
+    """The outcome of a moment, plus optionally new attachments (several at once)."""
+
+    bestand = MultipleFileField(
         required=False,
-        label="Nieuwe bijlage",
+        label="Nieuwe bijlagen",
         help_text=(
-            f"{KINDS_TEXT}; hoogstens {settings.MAX_UPLOAD_MB} MB. "
-            "De inhoud wordt nagekeken, niet enkel de naam."
+            f"Eén of meer bestanden tegelijk: {KINDS_TEXT}; hoogstens "
+            f"{settings.MAX_UPLOAD_MB} MB elk. De inhoud wordt nagekeken, niet enkel de naam."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
     bijlage_titel = forms.CharField(
         required=False,
         max_length=200,
         label="Titel van de bijlage",
-        help_text="Bv. 'Foto flip-over'.",
+        help_text=(
+            "Bv. 'Foto flip-over'. Bij meerdere bestanden krijgt elk de naam van het bestand."
+        ),
     )
     bijlage_publiek = forms.BooleanField(
         required=False,
-        label="Bijlage publiek tonen",
+        label="Bijlagen publiek tonen",
         help_text="Publieke bijlagen verschijnen bij het verslag zodra het gepubliceerd is.",
     )
 
@@ -290,7 +318,7 @@ class VerslagForm(VersionMixin, forms.ModelForm):
         self.fields["aantal_aanwezigen"].max_value = 1000
         self.fields["aantal_aanwezigen"].validators.append(MaxValueValidator(1000))
         self.fields["aantal_aanwezigen"].widget.attrs.update(min=0, max=1000)
-        self.checked_upload = None
+        self.checked_uploads = []
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -298,7 +326,7 @@ class VerslagForm(VersionMixin, forms.ModelForm):
             Fieldset("Verloop", "status", Div("aanwezigen", "aantal_aanwezigen")),
             Fieldset("Verslag", "verslag", "beslissingen", "volgende_stappen"),
             Fieldset("Intern", "interne_notities"),
-            Fieldset("Bijlage toevoegen", "bestand", "bijlage_titel", "bijlage_publiek"),
+            Fieldset("Bijlagen toevoegen", "bestand", "bijlage_titel", "bijlage_publiek"),
         )
 
     @property
@@ -307,10 +335,30 @@ class VerslagForm(VersionMixin, forms.ModelForm):
         return list(self._meta.fields)
 
     def clean_bestand(self):
-        upload = self.cleaned_data.get("bestand")
-        if upload:
-            self.checked_upload = check_upload(upload)
-        return upload
+        uploads = self.cleaned_data.get("bestand") or []
+        errors = []
+        for upload in uploads:
+            try:
+                self.checked_uploads.append((upload, check_upload(upload)))
+            except forms.ValidationError as error:
+                errors += [f"{upload.name}: {message}" for message in error.messages]
+        if errors:
+            self.checked_uploads = []
+            raise forms.ValidationError(errors)
+        return uploads
+
+    def new_attachments(self) -> list[NewAttachment]:
+        """The checked uploads to store with the report; a title only for a single file."""
+        titel = self.cleaned_data["bijlage_titel"] if len(self.checked_uploads) == 1 else ""
+        return [
+            NewAttachment(
+                upload=upload,
+                checked=checked,
+                titel=titel,
+                is_publiek=self.cleaned_data["bijlage_publiek"],
+            )
+            for upload, checked in self.checked_uploads
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -337,7 +385,11 @@ class VerslagForm(VersionMixin, forms.ModelForm):
                 "status",
                 "De geplande datum ligt nog in de toekomst; pas eerst de planning aan.",
             )
-        if self.checked_upload is None and cleaned.get("bijlage_titel"):
+        if (
+            not self.checked_uploads
+            and cleaned.get("bijlage_titel")
+            and "bestand" not in self.errors
+        ):
             self.add_error("bestand", "Kies het bestand bij deze titel.")
         return cleaned
 

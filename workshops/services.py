@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -59,13 +60,13 @@ def moment_save(
     base_versie: int,
     fields: list[str],
     by: AbstractBaseUser,
-    attachment: NewAttachment | None = None,
+    attachments: Sequence[NewAttachment] = (),
 ) -> Moment:
     """Save the given fields of a moment the coach edited, unless someone saved it meanwhile.
 
     `moment` carries the coach's new values; `base_versie` is the version their form started
     from. A stale version raises `StaleEdit` with what changed since, and saves nothing (not
-    the attachment either).
+    the attachments either).
     """
     moment.verslag_html = render_markdown(moment.verslag)
     versioned_save(
@@ -74,7 +75,7 @@ def moment_save(
         by=by,
         update_fields=[*fields, "verslag_html", "bijgewerkt_op"],
     )
-    if attachment is not None:
+    for attachment in attachments:
         bijlage_add(
             moment=moment,
             upload=attachment.upload,

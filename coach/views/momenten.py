@@ -138,20 +138,13 @@ def moment_verslag(request, slug, soort, **ids):
     form = kind.verslag_form(request.POST or None, request.FILES or None, instance=moment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        attachment = None
-        if form.checked_upload:
-            attachment = services.NewAttachment(
-                upload=form.cleaned_data["bestand"],
-                checked=form.checked_upload,
-                titel=form.cleaned_data["bijlage_titel"],
-                is_publiek=form.cleaned_data["bijlage_publiek"],
-            )
+        attachments = form.new_attachments()
         conflict = save_or_conflict(
             lambda: services.moment_save(
                 moment=form.instance,
                 base_versie=form.base_versie,
                 fields=form.saved_fields,
-                attachment=attachment,
+                attachments=attachments,
                 by=request.user,
             )
         )
@@ -169,7 +162,7 @@ def moment_verslag(request, slug, soort, **ids):
                     request,
                     "Het verslag is opgeslagen als klad; het wordt pas publiek na publiceren.",
                 )
-            if attachment:
+            for attachment in attachments:
                 messages.success(
                     request, f"Bijlage '{attachment.checked.bestandsnaam}' toegevoegd."
                 )

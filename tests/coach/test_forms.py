@@ -282,6 +282,30 @@ def upload(name: str, content: bytes, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
+def test_several_attachments_are_added_in_one_save(coach_client, world):
+    workshop = world.workshop
+    files = [upload("foto.png", png_bytes(), "image/png"), upload("rapport.pdf", PDF_BYTES)]
+    data = verslag_data(workshop, bijlage_titel="Genegeerd bij meerdere", bestand=files)
+    response = coach_client.post(moment_url("verslag", workshop), data)
+    assert response.status_code == 302
+    assert response["Location"] == moment_url("verslag", workshop)  # back on the same page
+    names = sorted(b.bestandsnaam for b in workshop.bijlagen.all())
+    assert names == ["foto.png", "rapport.pdf"]
+    assert sorted(b.titel for b in workshop.bijlagen.all()) == names
+
+
+def test_one_refused_file_refuses_the_whole_save(coach_client, world):
+    workshop = world.workshop
+    before = snapshot()
+    files = [upload("foto.png", png_bytes(), "image/png"), upload("virus.exe", b"MZ" + b"\0" * 64)]
+    data = verslag_data(workshop, verslag="Nieuwe tekst", bestand=files)
+    response = coach_client.post(moment_url("verslag", workshop), data)
+    assert response.status_code == 400
+    assert "virus.exe" in " ".join(response.context["form"].errors["bestand"])
+    assert "Nieuwe tekst" in response.text  # the report typed so far is still on the page
+    assert snapshot() == before
+
+
 def test_public_image_appears_in_the_gallery_after_publishing(coach_client, client, world):
     workshop = world.workshop
     data = verslag_data(
