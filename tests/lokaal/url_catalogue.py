@@ -32,6 +32,8 @@ from workshops.models import Bijlage
 
 PUBLIC = {
     "portaal:home",
+    "portaal:rondes",
+    "portaal:ronde",
     "besturen:list",
     "besturen:detail",
     "trajecten:list",

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from volgen.nieuws import public_items
+from workshops.nieuws import public_items
 
 pytestmark = pytest.mark.django_db
 

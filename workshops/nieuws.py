@@ -1,8 +1,10 @@
-"""What the public can follow: published reports, published updates and newly planned workshops.
+"""The one news stream: published reports, published updates and newly planned workshops.
 
-Feeds and digests read the same list, so what a feed reader shows and what an e-mail says never
-disagree. Every source is one query whatever the amount of data, and `interne_notities` is never
-even loaded from the database.
+The home page's "Laatste nieuws", the Atom/RSS feeds and the e-mail digests read this same list,
+newest first by publication time, so what a page, a feed reader and an e-mail say never
+disagree. It lives in `workshops` so that both `volgen` and `portaal` may import it. Every
+source is one query whatever the amount of data, and `interne_notities` is never even loaded
+from the database.
 """
 
 from dataclasses import dataclass
@@ -166,8 +168,7 @@ def _planned_workshop(workshop: Workshop) -> Nieuwsitem:
 def _published_moments(model, traject_filter: Q) -> QuerySet:
     own_fields = ["volgnummer", "titel"] if model is Workshop else ["onderwerp"]
     return (
-        model.objects.gepubliceerd()
-        .exclude(verslag_html="")
+        model.objects.openbaar()
         .filter(traject_filter)
         .select_related("traject")
         .only(*_MOMENT_FIELDS, *_TRAJECT_FIELDS, *own_fields)
@@ -213,7 +214,7 @@ def public_items(
         (_published_moments(Workshop, traject_filter), "tijdstip", _workshop_report),
         (_published_moments(Coachingsmoment, traject_filter), "tijdstip", _coaching_report),
         (
-            Update.objects.gepubliceerd()
+            Update.objects.openbaar()
             .filter(traject_filter)
             .select_related("traject")
             .annotate(tijdstip=Coalesce("gepubliceerd_op", "bijgewerkt_op")),
