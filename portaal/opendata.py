@@ -100,6 +100,7 @@ def _besturen():
 def _trajecten():
     return (
         Traject.objects.with_progress()
+        .with_coaches()
         .prefetch_related("prioritaire_actiedomeinen", "beleidsinstrumenten")
         .order_by("slug")
     )
@@ -117,9 +118,7 @@ def _coachingsmomenten():
 
 def _updates():
     return (
-        Update.objects.openbaar()
-        .select_related("traject")
-        .order_by("traject__slug", "datum", "pk")
+        Update.objects.openbaar().select_related("traject").order_by("traject__slug", "datum", "pk")
     )
 
 
@@ -214,22 +213,11 @@ DATASETS: tuple[Dataset, ...] = (
             Kolom("ronde", "Slug van de ronde van het programma.", lambda t: t.ronde.slug),
             Kolom("soort", "strategie of pilootproject.", lambda t: t.soort),
             Kolom(
-                "ronde_stand",
-                "komend, lopend, voorbij of afgesloten: de stand van de ronde vandaag.",
-                lambda t: t.voortgang.fase.value,
-            ),
-            Kolom(
                 "status",
                 "De voortgang zoals het portaal ze toont (code): "
                 + ", ".join(TrajectStaat.values)
                 + ".",
                 lambda t: t.voortgang.staat.value,
-            ),
-            Kolom("status_tekst", "De voortgang in woorden.", lambda t: t.voortgang.label),
-            Kolom(
-                "voortgang",
-                "Wat er over de voortgang van het traject bekend is, in één zin.",
-                lambda t: t.voortgang.samenvatting,
             ),
             Kolom("samenvatting", "Publieke samenvatting.", lambda t: t.samenvatting),
             Kolom("ambitie", "Publieke ambitie.", lambda t: t.ambitie),
@@ -282,14 +270,32 @@ DATASETS: tuple[Dataset, ...] = (
                 lambda t: t.voortgang.achter_op_planning,
             ),
             Kolom(
+                "laatst_bijgewerkt", "Laatste wijziging of publicatie.", lambda t: t.last_updated
+            ),
+            Kolom("url", "De pagina van het traject op dit portaal.", _url),
+            # Added later, so at the end: the columns before them keep their place.
+            Kolom(
+                "ronde_stand",
+                "komend, lopend, voorbij of afgesloten: de stand van de ronde vandaag.",
+                lambda t: t.voortgang.fase.value,
+            ),
+            Kolom("status_tekst", "De voortgang in woorden.", lambda t: t.voortgang.label),
+            Kolom(
+                "voortgang",
+                "Wat er over de voortgang van het traject bekend is, in één zin.",
+                lambda t: t.voortgang.samenvatting,
+            ),
+            Kolom(
                 "is_demo",
                 "true als de voortgang (mee) volgt uit illustratieve demo-inhoud.",
                 lambda t: t.voortgang.is_demo,
             ),
             Kolom(
-                "laatst_bijgewerkt", "Laatste wijziging of publicatie.", lambda t: t.last_updated
+                "coaching",
+                "Wie coacht: het adviesbureau, met de naam van een coach enkel als die daarvoor "
+                "koos.",
+                lambda t: t.coaching_tekst,
             ),
-            Kolom("url", "De pagina van het traject op dit portaal.", _url),
         ),
         _trajecten,
         "ronde",
@@ -479,6 +485,7 @@ DATASETS: tuple[Dataset, ...] = (
             Kolom("module", "Naam van de module.", lambda m: m.module.naam),
             Kolom("status", "gekozen, bezig of afgerond.", lambda m: m.status),
             Kolom("resultaat", "Wat de module opleverde.", lambda m: m.resultaat),
+            Kolom("is_demo", "true voor illustratieve demo-inhoud.", lambda m: m.is_demo),
         ),
         _results(GekozenModule, "module", order=("module__volgorde", "pk")),
         "traject__ronde",

@@ -67,7 +67,7 @@ def module_cell(gekozen: GekozenModule | None) -> Cel:
     if gekozen is None:
         return Cel("leeg", "–", "Niet gekozen")
     code, symbool = MODULE_CELLS.get(gekozen.status, ("gekozen", "○"))
-    return Cel(code, symbool, gekozen.get_status_display())
+    return Cel(code, symbool, gekozen.get_status_display(), is_demo=gekozen.is_demo)
 
 
 def participant_label(traject: Traject) -> str:

@@ -8,6 +8,7 @@ from trajecten.models import (
     Actiedomein,
     Beleidsactie,
     Beleidsinstrument,
+    CoachProfiel,
     Deelname,
     GekozenModule,
     Kpi,
@@ -42,6 +43,14 @@ class ReferentieAdmin(admin.ModelAdmin):
 @admin.register(KpiDefinitie)
 class KpiDefinitieAdmin(ReferentieAdmin):
     list_display = ["naam", "eenheid", "referentiewaarde", "volgorde"]
+
+
+@admin.register(CoachProfiel)
+class CoachProfielAdmin(admin.ModelAdmin):
+    list_display = ["user", "naam_tonen", "publieke_naam"]
+    list_filter = ["naam_tonen"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "publieke_naam"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Ronde)

@@ -16,7 +16,8 @@ def ronde_choices():
 def with_state(queryset, staat: str):
     """Trajectories in one derived state. The state is computed in Python (it depends on the
     round and today's date), so the filter keeps the pks of the rows that match."""
-    pks = [t.pk for t in queryset.with_progress() if t.voortgang.staat == staat]
+    rows = Traject.objects.with_progress().filter(pk__in=queryset.values("pk"))
+    pks = [t.pk for t in rows if t.voortgang.staat == staat]
     return queryset.filter(pk__in=pks)
 
 

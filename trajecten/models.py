@@ -109,6 +109,46 @@ class Ronde(models.Model):
         return self.fase in voortgang.ENDED
 
 
+COACHING_ORGANISATIE = "Möbius"
+
+
+class CoachProfiel(models.Model):
+    """A coach's choice whether the public pages show their name; by default they do not."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coachprofiel",
+        verbose_name="gebruiker",
+    )
+    naam_tonen = models.BooleanField(
+        "naam publiek tonen",
+        default=False,
+        help_text="Alleen aangevinkt staat de naam van deze coach op de publieke pagina's en in "
+        "de open data, naast Möbius. Een gebruikersnaam verschijnt nooit.",
+    )
+    publieke_naam = models.CharField(
+        "publieke naam",
+        max_length=120,
+        blank=True,
+        help_text="Leeg: de voornaam en familienaam van het account.",
+    )
+
+    class Meta:
+        verbose_name = "coachprofiel"
+        verbose_name_plural = "coachprofielen"
+
+    def __str__(self):
+        return f"Profiel van {self.user}"
+
+    @property
+    def public_name(self) -> str:
+        """The name the public may read; empty unless the coach opted in."""
+        if not self.naam_tonen:
+            return ""
+        return self.publieke_naam.strip() or self.user.get_full_name().strip()
+
+
 class TrajectQuerySet(models.QuerySet):
     def openbaar(self):
         """Trajectories with at least one public report or update.
@@ -121,6 +161,13 @@ class TrajectQuerySet(models.QuerySet):
             moments = Traject._meta.get_field(name).related_model.objects.openbaar()
             condition |= Q(Exists(moments.filter(traject=OuterRef("pk"))))
         return self.filter(condition)
+
+    def with_coaches(self):
+        """The coaches with their profile, for `Traject.coaching_tekst`."""
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.select_related("coachprofiel").order_by("last_name")
+        return self.prefetch_related(Prefetch("coaches", queryset=users))
 
     def with_progress(self):
         """Everything the progress and freshness of a trajectory are derived from."""
@@ -255,6 +302,22 @@ class Traject(models.Model):
         if memo is None or memo[0] is not momenten or memo[1] is not updates:
             memo = self._voortgang_memo = (momenten, updates, self.progress_at())
         return memo[2]
+
+    @property
+    def publieke_coaches(self) -> list[str]:
+        """Names of the coaches who opted in to be named in public (see CoachProfiel)."""
+        names = []
+        for user in self._rows("coaches"):
+            profiel = getattr(user, "coachprofiel", None)
+            if profiel is not None and profiel.public_name:
+                names.append(profiel.public_name)
+        return names
+
+    @property
+    def coaching_tekst(self) -> str:
+        """Who coaches, as pages, feeds and open data say it: Möbius, with opted-in names."""
+        names = self.publieke_coaches
+        return f"{COACHING_ORGANISATIE}: {', '.join(names)}" if names else COACHING_ORGANISATIE
 
     @property
     def is_openbaar(self) -> bool:
@@ -447,6 +510,7 @@ class GekozenModule(models.Model):
     module = models.ForeignKey(Ondersteuningsmodule, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEKOZEN)
     resultaat = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Illustratieve inhoud, geen feit.")
     history = HistoricalRecords()
 
     class Meta:

@@ -29,8 +29,9 @@ def traject_list(request):
 @require_safe
 def traject_detail(request, slug):
     traject = get_object_or_404(
-        Traject.objects.with_progress().prefetch_related(
-            "coaches",
+        Traject.objects.with_progress()
+        .with_coaches()
+        .prefetch_related(
             "prioritaire_actiedomeinen",
             "beleidsinstrumenten",
             # Attachments are reached by name: trajecten does not import workshops.
