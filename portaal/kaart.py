@@ -13,10 +13,7 @@ from trajecten.models import Deelname, Ronde, Update
 def _progress_text(traject) -> str:
     """The same words as the trajectory's card: its state and what is known."""
     progress = traject.voortgang
-    text = f"{progress.label}. {progress.samenvatting}"
-    if progress.achter_op_planning:
-        text += " Achter op planning."
-    return f"{text} (demo)" if progress.is_demo else text
+    return f"{progress.kort}. {progress.samenvatting}"
 
 
 def _bestuur_entry(bestuur: Bestuur, rol: str) -> dict:

@@ -113,7 +113,7 @@ def search(query: str) -> dict[str, list[Treffer]]:
                 t.titel,
                 t.get_absolute_url(),
                 # The same progress words as the trajectory's card (trajecten/voortgang.py).
-                f"{t.get_soort_display()} · {t.voortgang.label}",
+                f"{t.get_soort_display()} · {t.voortgang.kort}",
                 snippet(" ".join(filter(None, [t.samenvatting, t.ambitie, t.open_plaats])), query),
             )
             for t in trajecten

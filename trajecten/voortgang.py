@@ -119,7 +119,10 @@ class MomentVoortgang:
         return self.staat in HELD
 
 
-def moment_voortgang(moment, *, fase: RondeFase, now: datetime | None = None) -> MomentVoortgang:
+def moment_voortgang(
+    moment, *, fase: RondeFase, now: datetime | None = None, may_be_behind: bool = True
+) -> MomentVoortgang:
+    """A moment's state; `may_be_behind` is False for an unfilled place or a stopped one."""
     now = now or timezone.now()
     ended = fase in ENDED
     if moment.status == _CANCELLED_STATUS:
@@ -138,7 +141,8 @@ def moment_voortgang(moment, *, fase: RondeFase, now: datetime | None = None) ->
     else:
         staat = MomentStaat.DATUM_VOORBIJ
     behind = (
-        staat == MomentStaat.DATUM_VOORBIJ
+        may_be_behind
+        and staat == MomentStaat.DATUM_VOORBIJ
         and fase == RondeFase.LOPEND
         and moment.gepland_op < now - grace_period()
     )
@@ -169,6 +173,14 @@ class TrajectVoortgang:
     @property
     def is_ended(self) -> bool:
         return self.fase in ENDED
+
+    @property
+    def kort(self) -> str:
+        """The label with the plan and demo marks, for one-line outputs (search, map)."""
+        text = self.label
+        if self.achter_op_planning:
+            text += " · Achter op planning"
+        return f"{text} · demo" if self.is_demo else text
 
     @property
     def marge_dagen(self) -> int:
@@ -207,6 +219,11 @@ def _samenvatting(staat: TrajectStaat, held: int, total: int, reports: int, ende
     return sentence[0].upper() + sentence[1:] + "."
 
 
+def can_be_behind(traject) -> bool:
+    """An unfilled place or a stopped trajectory is never behind plan."""
+    return not (traject.is_open or traject.gestopt)
+
+
 def traject_voortgang(
     traject, *, momenten: list, updates: list, now: datetime | None = None
 ) -> TrajectVoortgang:
@@ -214,7 +231,10 @@ def traject_voortgang(
     now = now or timezone.now()
     fase = ronde_fase(traject.ronde, timezone.localdate(now))
     ended = fase in ENDED
-    pairs = tuple((m, moment_voortgang(m, fase=fase, now=now)) for m in momenten)
+    may_be_behind = can_be_behind(traject)
+    pairs = tuple(
+        (m, moment_voortgang(m, fase=fase, now=now, may_be_behind=may_be_behind)) for m in momenten
+    )
     workshops = [(m, v) for m, v in pairs if m.kind == "workshop"]
     total = sum(1 for _, v in workshops if v.staat != MomentStaat.GEANNULEERD)
     held = sum(1 for _, v in workshops if v.is_held)
@@ -238,7 +258,7 @@ def traject_voortgang(
         staat = TrajectStaat.NIET_GESTART
 
     counts = staat not in {TrajectStaat.NIET_INGEVULD, TrajectStaat.GESTOPT}
-    behind = counts and any(v.achter_op_planning for _, v in pairs)
+    behind = any(v.achter_op_planning for _, v in pairs)
     next_step = None
     if counts and not ended and staat != TrajectStaat.AFGEROND:
         planned = [m for m, v in pairs if v.staat == MomentStaat.GEPLAND]

@@ -4,14 +4,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
 
-from trajecten.models import Traject
+from trajecten.models import Deelname, Traject
 from workshops.models import Coachingsmoment, Workshop
 from workshops.nieuws import tag_authority
 
@@ -38,13 +38,19 @@ _FIELDS = [
     "traject__ronde__start",
     "traject__ronde__einde",
     "traject__ronde__afgesloten_op",
+    "traject__gestopt",
 ]
+
+
+# Whether a trajectory is an unfilled place (never behind plan) reads its participants.
+_DEELNAMES = Prefetch("traject__deelnames", queryset=Deelname.objects.only("id", "traject"))
 
 
 def dated_workshops(traject_filter: Q) -> QuerySet:
     return (
         Workshop.objects.filter(traject_filter, gepland_op__isnull=False)
         .select_related("traject__ronde")
+        .prefetch_related(_DEELNAMES)
         .only(*_FIELDS, "volgnummer", "titel", "thema", "plaats")
         .order_by("gepland_op", "pk")
     )
@@ -54,6 +60,7 @@ def dated_coaching(traject_filter: Q) -> QuerySet:
     return (
         Coachingsmoment.objects.filter(traject_filter, gepland_op__isnull=False)
         .select_related("traject__ronde")
+        .prefetch_related(_DEELNAMES)
         .only(*_FIELDS, "onderwerp", "vorm")
         .order_by("gepland_op", "pk")
     )

@@ -112,7 +112,13 @@ class Moment(models.Model):
 
     def progress_at(self, now: datetime | None = None) -> voortgang.MomentVoortgang:
         """Its state as the visitor reads it (see trajecten/voortgang.py)."""
-        return voortgang.moment_voortgang(self, fase=self.traject.ronde.fase, now=now)
+        traject = self.traject
+        return voortgang.moment_voortgang(
+            self,
+            fase=traject.ronde.fase,
+            now=now,
+            may_be_behind=voortgang.can_be_behind(traject),
+        )
 
     @property
     def voortgang(self) -> voortgang.MomentVoortgang:
