@@ -94,6 +94,7 @@ def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[st
     pilots = [r for r in rows if r["traject"].soort == Traject.Soort.PILOOTPROJECT]
     besturen = {b.pk for r in rows for b in r["traject"].deelnemers}
     open_places = sum(1 for r in rows if r["traject"].is_open)
+    ended = rows[0]["traject"].voortgang.is_ended
     sentences = []
 
     sentence = (
@@ -102,7 +103,12 @@ def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[st
         f"{_count(len(pilots), 'pilootproject', 'pilootprojecten')}, "
         f"met samen {_count(len(besturen), 'deelnemend bestuur', 'deelnemende besturen')}."
     )
-    if open_places:
+    if open_places and ended:
+        sentence += (
+            f" Voor {_count(open_places, 'plaats', 'plaatsen')} is niet publiek bekend welk "
+            "bestuur ze innam."
+        )
+    elif open_places:
         sentence += (
             f" Voor {_count(open_places, 'plaats', 'plaatsen')} is het bestuur nog niet bekend."
         )
@@ -112,16 +118,24 @@ def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[st
     planned = sum(r["traject"].voortgang.workshops_totaal for r in rows)
     cancelled = sum(1 for r in rows for w in r["traject"].workshops.all() if w.is_cancelled)
     if planned:
-        workshops = _count(planned, "geplande workshop", "geplande workshops")
+        workshops = (
+            _count(planned, "workshop", "workshops")
+            if ended
+            else _count(planned, "geplande workshop", "geplande workshops")
+        )
         if held:
             sentence = f"Van de {workshops} {'is' if held == 1 else 'zijn'} er {held} gehouden"
         else:
-            sentence = f"Van de {workshops} is er nog geen enkele gehouden"
+            sentence = (
+                f"Van de {workshops} is er geen enkele als gehouden vastgelegd"
+                if ended
+                else f"Van de {workshops} is er nog geen enkele gehouden"
+            )
         if cancelled:
             sentence += f"; {cancelled} werd{'en' if cancelled != 1 else ''} geannuleerd"
         sentences.append(sentence + ".")
 
-    if not rows[0]["traject"].voortgang.is_ended:
+    if not ended:
         behind = [r for r in rows if r["achter"]]
         if behind:
             sentences.append(
@@ -143,7 +157,9 @@ def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[st
             )
         else:
             sentences.append(
-                f"Nog geen van de {total} heeft een kandidaat-pilootproject gepubliceerd."
+                f"Geen van de {total} publiceerde een kandidaat-pilootproject."
+                if ended
+                else f"Nog geen van de {total} heeft een kandidaat-pilootproject gepubliceerd."
             )
 
     chosen = Counter(d.pk for r in rows for d in r["domeinen"])
