@@ -44,7 +44,7 @@ class MomentStaat(models.TextChoices):
     GEPLAND = "gepland", "Gepland"
     DATUM_VOORBIJ = "datum_voorbij", "Datum voorbij, geen verslag"
     GEHOUDEN = "gehouden", "Gehouden"
-    VERSLAG_GEPUBLICEERD = "verslag_gepubliceerd", "Verslag gepubliceerd"
+    VERSLAG_GEPUBLICEERD = "verslag_gepubliceerd", "Gehouden, verslag gepubliceerd"
     GEANNULEERD = "geannuleerd", "Geannuleerd"
 
 
