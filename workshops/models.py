@@ -127,6 +127,11 @@ class Moment(models.Model):
     def is_behind_plan(self, now: datetime | None = None) -> bool:
         return self.progress_at(now).achter_op_planning
 
+    def is_report_due(self, now: datetime | None = None) -> bool:
+        """The coach's to-do, not public progress: its date passed without a public report."""
+        now = now or timezone.now()
+        return not self.is_cancelled and not self.is_public and self.deadline() < now
+
     @property
     def is_behind_plan_now(self) -> bool:
         return self.is_behind_plan()
