@@ -1,10 +1,12 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from besturen.filters import BestuurFilter
 from besturen.models import Bestuur, Lidmaatschap
 
 
+@require_safe
 def bestuur_list(request):
     besturen = Bestuur.objects.prefetch_related(
         "deelnames__traject",
@@ -31,6 +33,7 @@ def bestuur_list(request):
     return render(request, "besturen/bestuur_list.html", groups)
 
 
+@require_safe
 def bestuur_detail(request, slug):
     bestuur = get_object_or_404(
         Bestuur.objects.prefetch_related(
@@ -41,7 +44,7 @@ def bestuur_detail(request, slug):
         slug=slug,
     )
     # Reached through the reverse relation: besturen does not import trajecten.
-    trajecten = bestuur.trajecten.with_progress()
+    trajecten = bestuur.trajecten.with_progress().order_by("-ronde__start", "soort", "titel")
     return render(
         request, "besturen/bestuur_detail.html", {"bestuur": bestuur, "trajecten": trajecten}
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from trajecten.models import Update
 from trajecten.versioning import StaleEdit
+from workshops import datums
 from workshops.models import Bijlage, Coachingsmoment, Workshop
 from workshops.services import NewAttachment
 from workshops.uploads import ACCEPT_ATTRIBUTE, KINDS_TEXT, check_upload
@@ -121,6 +122,7 @@ class _ScheduleMixin(forms.ModelForm):
     context_names = ("traject",)
     datum = forms.DateField(required=False, widget=DateInput, help_text="Leeg als nog niet gekend.")
     uur = forms.TimeField(required=False, widget=TimeInput, help_text="Bijvoorbeeld 14:00.")
+    datum_buiten_periode = datums.confirm_field()
 
     def __init__(self, *args, traject, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,9 +156,15 @@ class _ScheduleMixin(forms.ModelForm):
             self.add_error("datum", "Geef ook de datum bij het uur.")
         if not self.errors:
             self.instance.gepland_op = self.scheduled_at()
-            if self.instance.is_held and self.instance.gepland_op is None:
-                self.add_error("datum", "Een gehouden moment heeft een datum.")
-            elif (
+            datums.check_moment_dates(
+                self,
+                traject=self.traject,
+                when=self.instance.gepland_op,
+                held=self.instance.is_held,
+                published=self.instance.gepubliceerd,
+                date_field="datum",
+            )
+            if (
                 self.instance.is_held
                 and self.instance.gepland_op
                 and self.instance.gepland_op > timezone.now()
@@ -376,6 +384,8 @@ class VerslagForm(VersionMixin, forms.ModelForm):
                     "verslag",
                     "Een gepubliceerd verslag kan niet leeg zijn. Zet de publicatie eerst af.",
                 )
+        if status == moment.Status.GEHOUDEN and moment.gepland_op is None:
+            self.add_error("status", datums.NO_DATE_HELD)
         if (
             status == moment.Status.GEHOUDEN
             and moment.gepland_op

@@ -283,6 +283,10 @@ WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
 # Uploads: a hard limit per attachment in megabytes (MAX_UPLOAD_MB, default 10). A larger file
 # is refused with a message in the form; the content is checked too (workshops/uploads.py).
 MAX_UPLOAD_MB = _int("MAX_UPLOAD_MB", 10, minimum=1)
+
+# Progress (trajecten/voortgang.py): inside a running round, a moment whose date passed more
+# than this many days ago without being held or cancelled reads "achter op planning".
+BEHIND_PLAN_GRACE_DAYS = _int("BEHIND_PLAN_GRACE_DAYS", 14)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A request body larger than this is refused from its Content-Length before it is read (413):
 # one upload plus room for the form around it.

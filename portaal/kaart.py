@@ -2,10 +2,18 @@
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from besturen.models import Bestuur, Lidmaatschap
-from trajecten.models import Deelname
+from trajecten.models import Deelname, Ronde, Update
+
+
+def _progress_text(traject) -> str:
+    """The same words as the trajectory's card: its state and what is known."""
+    progress = traject.voortgang
+    return f"{progress.kort}. {progress.samenvatting}"
 
 
 def _bestuur_entry(bestuur: Bestuur, rol: str) -> dict:
@@ -21,6 +29,7 @@ def _bestuur_entry(bestuur: Bestuur, rol: str) -> dict:
                 "url": d.traject.get_absolute_url(),
                 "spoor": d.traject.soort,
                 "rol": d.get_rol_display().lower(),
+                "voortgang": _progress_text(d.traject),
             }
             for d in bestuur.deelnames.all()
         ],
@@ -76,12 +85,32 @@ def map_data(besturen: list[Bestuur]) -> tuple[list[dict], list[dict], list[dict
     return deelnemers, markers, leden
 
 
+@require_safe
 def kaart(request):
+    slug = request.GET.get("ronde")
+    ronde = Ronde.objects.filter(slug=slug).first() if slug is not None else None
+    if slug is not None and ronde is None:
+        return HttpResponseBadRequest(
+            f"De ronde ‘{slug[:60]}’ bestaat niet. Laat ?ronde= weg voor alle rondes.",
+            content_type="text/plain; charset=utf-8",
+        )
+    deelnames = Deelname.objects.select_related("traject__ronde").order_by("traject__titel")
+    if ronde is not None:
+        deelnames = deelnames.filter(traject__ronde=ronde)
     besturen = list(
         Bestuur.objects.prefetch_related(
             Prefetch(
                 "deelnames",
-                queryset=Deelname.objects.select_related("traject").order_by("traject__titel"),
+                queryset=deelnames.prefetch_related(
+                    "traject__deelnames",
+                    "traject__workshops",
+                    "traject__coachingsmomenten",
+                    Prefetch(
+                        "traject__updates",
+                        queryset=Update.objects.openbaar(),
+                        to_attr="publieke_updates",
+                    ),
+                ),
             ),
             "genoemd_in_rondes",
             Prefetch(
@@ -95,6 +124,7 @@ def kaart(request):
         request,
         "portaal/kaart.html",
         {
+            "ronde": ronde,
             "deelnemers": [d for d in deelnemers if d["rol"] == "deelnemer"],
             "genoemd": [d for d in deelnemers if d["rol"] == "genoemd"],
             "kaart_data": {

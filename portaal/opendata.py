@@ -2,7 +2,8 @@
 
 Every dataset is built from public fields only. Reports appear only once published, internal
 notes and attendance names never; structured results only for trajectories with published
-content (see `portaal.openbaar`). Each dataset issues a fixed number of queries.
+content (`Traject.objects.openbaar()`). Progress columns come from trajecten/voortgang.py, the
+same code every page reads. Each dataset issues a fixed number of queries.
 """
 
 import csv
@@ -14,12 +15,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 
 from besturen.models import Bestuur, Lidmaatschap
-from portaal.openbaar import public_content_filter
 from trajecten.models import (
     Beleidsactie,
     Deelname,
@@ -29,9 +29,11 @@ from trajecten.models import (
     Meting,
     Partner,
     Pilotkandidaat,
+    Ronde,
     Traject,
     Update,
 )
+from trajecten.voortgang import MomentStaat, TrajectStaat
 from workshops.models import Coachingsmoment, Workshop
 
 LICENTIE = "CC BY 4.0"
@@ -54,13 +56,18 @@ class Dataset:
     uitleg: str
     kolommen: tuple[Kolom, ...]
     rijen: Callable[[], Iterable]
+    # The lookup from a row to its round, for `?ronde=`; None when rows belong to no round.
+    ronde_pad: str | None = None
 
     @property
     def kolomnamen(self) -> list[str]:
         return [kolom.naam for kolom in self.kolommen]
 
-    def records(self) -> list[dict]:
-        return [{k.naam: k.waarde(obj) for k in self.kolommen} for obj in self.rijen()]
+    def records(self, ronde: Ronde | None = None) -> list[dict]:
+        rows = self.rijen()
+        if ronde is not None and self.ronde_pad:
+            rows = rows.filter(**{self.ronde_pad: ronde}).distinct()
+        return [{k.naam: k.waarde(obj) for k in self.kolommen} for obj in rows]
 
 
 def _url(obj) -> str:
@@ -80,7 +87,7 @@ def _public_report(moment) -> str | None:
 
 
 def _public_trajecten():
-    return Traject.objects.filter(public_content_filter())
+    return Traject.objects.openbaar()
 
 
 def _besturen():
@@ -93,26 +100,25 @@ def _besturen():
 def _trajecten():
     return (
         Traject.objects.with_progress()
+        .with_coaches()
         .prefetch_related("prioritaire_actiedomeinen", "beleidsinstrumenten")
         .order_by("slug")
     )
 
 
 def _workshops():
-    return Workshop.objects.select_related("traject").order_by("traject__slug", "volgnummer")
+    return Workshop.objects.select_related("traject__ronde").order_by("traject__slug", "volgnummer")
 
 
 def _coachingsmomenten():
-    return Coachingsmoment.objects.select_related("traject").order_by(
+    return Coachingsmoment.objects.select_related("traject__ronde").order_by(
         "traject__slug", "gepland_op", "pk"
     )
 
 
 def _updates():
     return (
-        Update.objects.gepubliceerd()
-        .select_related("traject")
-        .order_by("traject__slug", "datum", "pk")
+        Update.objects.openbaar().select_related("traject").order_by("traject__slug", "datum", "pk")
     )
 
 
@@ -174,6 +180,7 @@ DATASETS: tuple[Dataset, ...] = (
             Kolom("url", "De pagina van het bestuur op dit portaal.", _url),
         ),
         _besturen,
+        "deelnames__traject__ronde",
     ),
     Dataset(
         "lidmaatschappen",
@@ -205,7 +212,13 @@ DATASETS: tuple[Dataset, ...] = (
             Kolom("titel", "Titel.", lambda t: t.titel),
             Kolom("ronde", "Slug van de ronde van het programma.", lambda t: t.ronde.slug),
             Kolom("soort", "strategie of pilootproject.", lambda t: t.soort),
-            Kolom("status", "gepland, lopend, afgerond of gestopt.", lambda t: t.status),
+            Kolom(
+                "status",
+                "De voortgang zoals het portaal ze toont (code): "
+                + ", ".join(TrajectStaat.values)
+                + ".",
+                lambda t: t.voortgang.staat.value,
+            ),
             Kolom("samenvatting", "Publieke samenvatting.", lambda t: t.samenvatting),
             Kolom("ambitie", "Publieke ambitie.", lambda t: t.ambitie),
             Kolom(
@@ -242,20 +255,50 @@ DATASETS: tuple[Dataset, ...] = (
             Kolom(
                 "workshops_gepland",
                 "Aantal workshops, zonder de geannuleerde.",
-                lambda t: t.workshops_total,
+                lambda t: t.voortgang.workshops_totaal,
             ),
-            Kolom("workshops_gehouden", "Aantal gehouden workshops.", lambda t: t.workshops_held),
+            Kolom(
+                "workshops_gehouden",
+                "Aantal workshops die als gehouden vastgelegd zijn.",
+                lambda t: t.voortgang.workshops_gehouden,
+            ),
             Kolom(
                 "achter_op_planning",
-                "true als een geplande datum voorbij is zonder gepubliceerd verslag.",
-                lambda t: t.is_behind_plan(),
+                "true enkel binnen een lopende ronde, als de datum van een moment meer dan "
+                f"{settings.BEHIND_PLAN_GRACE_DAYS} dagen voorbij is zonder dat het als "
+                "gehouden of geannuleerd vastgelegd is.",
+                lambda t: t.voortgang.achter_op_planning,
             ),
             Kolom(
                 "laatst_bijgewerkt", "Laatste wijziging of publicatie.", lambda t: t.last_updated
             ),
             Kolom("url", "De pagina van het traject op dit portaal.", _url),
+            # Added later, so at the end: the columns before them keep their place.
+            Kolom(
+                "ronde_stand",
+                "komend, lopend, voorbij of afgesloten: de stand van de ronde vandaag.",
+                lambda t: t.voortgang.fase.value,
+            ),
+            Kolom("status_tekst", "De voortgang in woorden.", lambda t: t.voortgang.label),
+            Kolom(
+                "voortgang",
+                "Wat er over de voortgang van het traject bekend is, in één zin.",
+                lambda t: t.voortgang.samenvatting,
+            ),
+            Kolom(
+                "is_demo",
+                "true als de voortgang (mee) volgt uit illustratieve demo-inhoud.",
+                lambda t: t.voortgang.is_demo,
+            ),
+            Kolom(
+                "coaching",
+                "Wie coacht: het adviesbureau, met de naam van een coach enkel als die daarvoor "
+                "koos.",
+                lambda t: t.coaching_tekst,
+            ),
         ),
         _trajecten,
+        "ronde",
     ),
     Dataset(
         "workshops",
@@ -274,7 +317,13 @@ DATASETS: tuple[Dataset, ...] = (
                 "gepland_op", "Datum en uur (ISO 8601, tijd van Brussel).", lambda w: w.gepland_op
             ),
             Kolom("plaats", "Locatie of 'online'.", lambda w: w.plaats),
-            Kolom("status", "gepland, gehouden of geannuleerd.", lambda w: w.status),
+            Kolom(
+                "status",
+                "De stand zoals het portaal ze toont (code): "
+                + ", ".join(MomentStaat.values)
+                + ".",
+                lambda w: w.voortgang.staat.value,
+            ),
             Kolom(
                 "verslag_gepubliceerd",
                 "true als er een publiek verslag is.",
@@ -309,6 +358,7 @@ DATASETS: tuple[Dataset, ...] = (
             Kolom("url", "De pagina van de workshop op dit portaal.", _url),
         ),
         _workshops,
+        "traject__ronde",
     ),
     Dataset(
         "coachingsmomenten",
@@ -322,7 +372,13 @@ DATASETS: tuple[Dataset, ...] = (
             ),
             Kolom("vorm", "ter_plaatse, online of telefonisch.", lambda c: c.vorm),
             Kolom("onderwerp", "Onderwerp.", lambda c: c.onderwerp),
-            Kolom("status", "gepland, gehouden of geannuleerd.", lambda c: c.status),
+            Kolom(
+                "status",
+                "De stand zoals het portaal ze toont (code): "
+                + ", ".join(MomentStaat.values)
+                + ".",
+                lambda c: c.voortgang.staat.value,
+            ),
             Kolom(
                 "verslag_gepubliceerd", "true als er een publiek verslag is.", lambda c: c.is_public
             ),
@@ -339,6 +395,7 @@ DATASETS: tuple[Dataset, ...] = (
             ),
         ),
         _coachingsmomenten,
+        "traject__ronde",
     ),
     Dataset(
         "updates",
@@ -357,6 +414,7 @@ DATASETS: tuple[Dataset, ...] = (
             Kolom("is_demo", "true voor illustratieve demo-inhoud.", lambda u: u.is_demo),
         ),
         _updates,
+        "traject__ronde",
     ),
     Dataset(
         "lopende-initiatieven",
@@ -375,6 +433,7 @@ DATASETS: tuple[Dataset, ...] = (
             Kolom("status", "idee, lopend of afgerond.", lambda i: i.status),
         ),
         _results(LopendInitiatief, "actiedomein", order=("naam", "pk")),
+        "traject__ronde",
     ),
     Dataset(
         "beleidsacties",
@@ -396,6 +455,7 @@ DATASETS: tuple[Dataset, ...] = (
             ),
         ),
         _results(Beleidsactie, "actiedomein", "beleidsinstrument", order=("titel", "pk")),
+        "traject__ronde",
     ),
     Dataset(
         "pilotkandidaten",
@@ -414,6 +474,7 @@ DATASETS: tuple[Dataset, ...] = (
             ),
         ),
         _results(Pilotkandidaat, "vervolgtraject", order=("naam", "pk")),
+        "traject__ronde",
     ),
     Dataset(
         "modules",
@@ -424,8 +485,10 @@ DATASETS: tuple[Dataset, ...] = (
             Kolom("module", "Naam van de module.", lambda m: m.module.naam),
             Kolom("status", "gekozen, bezig of afgerond.", lambda m: m.status),
             Kolom("resultaat", "Wat de module opleverde.", lambda m: m.resultaat),
+            Kolom("is_demo", "true voor illustratieve demo-inhoud.", lambda m: m.is_demo),
         ),
         _results(GekozenModule, "module", order=("module__volgorde", "pk")),
+        "traject__ronde",
     ),
     Dataset(
         "partners",
@@ -438,6 +501,7 @@ DATASETS: tuple[Dataset, ...] = (
             Kolom("status", "gezocht, in_gesprek of aan_boord.", lambda p: p.status),
         ),
         _results(Partner, order=("naam", "pk")),
+        "traject__ronde",
     ),
     Dataset(
         "kpis",
@@ -457,6 +521,7 @@ DATASETS: tuple[Dataset, ...] = (
             ),
         ),
         _results(Kpi, "definitie", order=("naam", "pk")),
+        "traject__ronde",
     ),
     Dataset(
         "metingen",
@@ -472,6 +537,7 @@ DATASETS: tuple[Dataset, ...] = (
             Kolom("toelichting", "Toelichting bij de meting.", lambda m: m.toelichting),
         ),
         _metingen,
+        "kpi__traject__ronde",
     ),
 )
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
@@ -506,11 +572,35 @@ def _dataset(slug: str) -> Dataset:
     return dataset
 
 
+def _ronde(request) -> Ronde | None:
+    """The round of `?ronde=<slug>`; an unknown slug raises UnknownRonde."""
+    slug = request.GET.get("ronde")
+    if slug is None:
+        return None
+    ronde = Ronde.objects.filter(slug=slug).first()
+    if ronde is None:
+        raise UnknownRonde(slug)
+    return ronde
+
+
+class UnknownRonde(Exception):
+    def response(self) -> HttpResponseBadRequest:
+        return HttpResponseBadRequest(
+            f"De ronde ‘{str(self)[:60]}’ bestaat niet. Laat ?ronde= weg voor alle rondes.",
+            content_type="text/plain; charset=utf-8",
+        )
+
+
 def open_data(request):
     return render(
         request,
         "portaal/open_data.html",
-        {"datasets": DATASETS, "licentie": LICENTIE, "licentie_url": LICENTIE_URL},
+        {
+            "datasets": DATASETS,
+            "licentie": LICENTIE,
+            "licentie_url": LICENTIE_URL,
+            "rondes": Ronde.objects.all(),
+        },
     )
 
 
@@ -522,16 +612,24 @@ def _download_headers(response: HttpResponse, filename: str) -> HttpResponse:
 
 def dataset_csv(request, slug: str):
     dataset = _dataset(slug)
+    try:
+        ronde = _ronde(request)
+    except UnknownRonde as unknown:
+        return unknown.response()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     writer = csv.writer(response, lineterminator="\r\n")
     writer.writerow(dataset.kolomnamen)
-    for record in dataset.records():
+    for record in dataset.records(ronde):
         writer.writerow([_csv_value(value) for value in record.values()])
     return _download_headers(response, f"lokaal-circulair-{dataset.slug}.csv")
 
 
 def dataset_json(request, slug: str):
     dataset = _dataset(slug)
+    try:
+        ronde = _ronde(request)
+    except UnknownRonde as unknown:
+        return unknown.response()
     body = {
         "dataset": dataset.slug,
         "titel": dataset.titel,
@@ -539,10 +637,11 @@ def dataset_json(request, slug: str):
         "licentie_url": LICENTIE_URL,
         "bron": settings.SITE_URL + request.path,
         "gemaakt_op": timezone.localtime().isoformat(timespec="seconds"),
+        "ronde": ronde.slug if ronde else None,
         "kolommen": dataset.kolomnamen,
         "rijen": [
             {key: _json_value(value) for key, value in record.items()}
-            for record in dataset.records()
+            for record in dataset.records(ronde)
         ],
     }
     response = HttpResponse(

@@ -5,6 +5,8 @@ from portaal import kaart, opendata, vergelijk, views, zoeken
 app_name = "portaal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("rondes/", views.ronde_list, name="rondes"),
+    path("rondes/<slug:slug>/", views.ronde_detail, name="ronde"),
     path("vergelijk/", vergelijk.vergelijk, name="vergelijk"),
     path("kaart/", kaart.kaart, name="kaart"),
     path("zoeken/", zoeken.zoeken, name="zoeken"),

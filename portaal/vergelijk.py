@@ -3,11 +3,13 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
-from portaal.openbaar import has_public_content
+from portaal.views import current_ronde
 from trajecten.models import (
     Actiedomein,
     Deelname,
@@ -16,6 +18,7 @@ from trajecten.models import (
     Ronde,
     Traject,
 )
+from trajecten.voortgang import MomentStaat
 
 WORKSHOPS_PER_TRACK = 3
 
@@ -28,19 +31,29 @@ class Cel:
     symbool: str
     label: str
     detail: str = ""
+    is_demo: bool = False
 
 
-def workshop_cell(workshop, now) -> Cel:
+# The cell of each moment state (trajecten/voortgang.py): a symbol and a css class.
+WORKSHOP_CELLS = {
+    MomentStaat.GEEN_DATUM: ("geen-datum", "·"),
+    MomentStaat.GEPLAND: ("gepland", "○"),
+    MomentStaat.DATUM_VOORBIJ: ("voorbij", "?"),
+    MomentStaat.GEHOUDEN: ("gehouden", "✓"),
+    MomentStaat.VERSLAG_GEPUBLICEERD: ("gehouden", "✓"),
+    MomentStaat.GEANNULEERD: ("geannuleerd", "✕"),
+}
+
+
+def workshop_cell(workshop, progress) -> Cel:
+    """A workshop's cell says what its progress says; `progress` is its MomentVoortgang."""
     if workshop is None:
         return Cel("leeg", "–", "Niet gepland")
     datum = f"{timezone.localtime(workshop.gepland_op):%d/%m/%Y}" if workshop.gepland_op else ""
-    if workshop.is_cancelled:
-        return Cel("geannuleerd", "✕", "Geannuleerd", datum)
-    if workshop.is_behind_plan(now):
-        return Cel("achter", "!", "Achter op planning", datum)
-    if workshop.is_held:
-        return Cel("gehouden", "✓", "Gehouden", datum)
-    return Cel("gepland", "○", "Gepland", datum or "datum nog niet bekend")
+    if progress.achter_op_planning:
+        return Cel("achter", "!", "Achter op planning", datum, progress.is_demo)
+    code, symbool = WORKSHOP_CELLS[progress.staat]
+    return Cel(code, symbool, progress.label, datum, progress.is_demo)
 
 
 MODULE_CELLS = {
@@ -54,7 +67,7 @@ def module_cell(gekozen: GekozenModule | None) -> Cel:
     if gekozen is None:
         return Cel("leeg", "–", "Niet gekozen")
     code, symbool = MODULE_CELLS.get(gekozen.status, ("gekozen", "○"))
-    return Cel(code, symbool, gekozen.get_status_display())
+    return Cel(code, symbool, gekozen.get_status_display(), is_demo=gekozen.is_demo)
 
 
 def participant_label(traject: Traject) -> str:
@@ -81,6 +94,7 @@ def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[st
     pilots = [r for r in rows if r["traject"].soort == Traject.Soort.PILOOTPROJECT]
     besturen = {b.pk for r in rows for b in r["traject"].deelnemers}
     open_places = sum(1 for r in rows if r["traject"].is_open)
+    ended = rows[0]["traject"].voortgang.is_ended
     sentences = []
 
     sentence = (
@@ -89,33 +103,48 @@ def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[st
         f"{_count(len(pilots), 'pilootproject', 'pilootprojecten')}, "
         f"met samen {_count(len(besturen), 'deelnemend bestuur', 'deelnemende besturen')}."
     )
-    if open_places:
+    if open_places and ended:
+        sentence += (
+            f" Voor {_count(open_places, 'plaats', 'plaatsen')} is niet publiek bekend welk "
+            "bestuur ze innam."
+        )
+    elif open_places:
         sentence += (
             f" Voor {_count(open_places, 'plaats', 'plaatsen')} is het bestuur nog niet bekend."
         )
     sentences.append(sentence)
 
-    held = sum(r["traject"].workshops_held for r in rows)
-    planned = sum(r["traject"].workshops_total for r in rows)
+    held = sum(r["traject"].voortgang.workshops_gehouden for r in rows)
+    planned = sum(r["traject"].voortgang.workshops_totaal for r in rows)
     cancelled = sum(1 for r in rows for w in r["traject"].workshops.all() if w.is_cancelled)
     if planned:
-        workshops = _count(planned, "geplande workshop", "geplande workshops")
+        workshops = (
+            _count(planned, "workshop", "workshops")
+            if ended
+            else _count(planned, "geplande workshop", "geplande workshops")
+        )
         if held:
             sentence = f"Van de {workshops} {'is' if held == 1 else 'zijn'} er {held} gehouden"
         else:
-            sentence = f"Van de {workshops} is er nog geen enkele gehouden"
+            sentence = (
+                f"Van de {workshops} is er geen enkele als gehouden vastgelegd"
+                if ended
+                else f"Van de {workshops} is er nog geen enkele gehouden"
+            )
         if cancelled:
             sentence += f"; {cancelled} werd{'en' if cancelled != 1 else ''} geannuleerd"
         sentences.append(sentence + ".")
 
-    behind = [r for r in rows if r["achter"]]
-    if behind:
-        sentences.append(
-            f"{_count(len(behind), 'traject loopt', 'trajecten lopen')} achter op planning: "
-            "een geplande datum is voorbij zonder dat er een verslag gepubliceerd is."
-        )
-    else:
-        sentences.append("Geen enkel traject loopt achter op planning.")
+    if not ended:
+        behind = [r for r in rows if r["achter"]]
+        if behind:
+            sentences.append(
+                f"{_count(len(behind), 'traject loopt', 'trajecten lopen')} achter op planning: "
+                "een geplande datum is ruim voorbij, zonder dat het moment als gehouden of "
+                "geannuleerd vastgelegd is."
+            )
+        else:
+            sentences.append("Geen enkel traject loopt achter op planning.")
 
     if strategie:
         with_candidates = sum(1 for r in strategie if r["pilotkandidaten"])
@@ -128,7 +157,9 @@ def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[st
             )
         else:
             sentences.append(
-                f"Nog geen van de {total} heeft een kandidaat-pilootproject gepubliceerd."
+                f"Geen van de {total} publiceerde een kandidaat-pilootproject."
+                if ended
+                else f"Nog geen van de {total} heeft een kandidaat-pilootproject gepubliceerd."
             )
 
     chosen = Counter(d.pk for r in rows for d in r["domeinen"])
@@ -166,7 +197,7 @@ def round_summary(rows: list[dict], actiedomeinen: list[Actiedomein]) -> list[st
     return sentences
 
 
-def build_rows(trajecten, modules_menu, now) -> tuple[list[dict], range]:
+def build_rows(trajecten, modules_menu) -> tuple[list[dict], range]:
     """One row per trajectory; every row has a cell for the same workshop numbers."""
     trajecten = list(trajecten)
     highest = max(
@@ -175,29 +206,33 @@ def build_rows(trajecten, modules_menu, now) -> tuple[list[dict], range]:
     numbers = range(1, highest + 1)
     rows = []
     for traject in trajecten:
-        public = has_public_content(traject)
-        by_number = {w.volgnummer: w for w in traject.workshops.all()}
+        progress = traject.voortgang
+        public = traject.is_openbaar
+        by_number = {m.volgnummer: (m, v) for m, v in progress.momenten if m.kind == "workshop"}
         chosen = {m.module_id: m for m in traject.modules.all()} if public else {}
         rows.append(
             {
                 "traject": traject,
                 "label": participant_label(traject),
-                "workshops": [workshop_cell(by_number.get(n), now) for n in numbers],
+                "workshops": [workshop_cell(*by_number.get(n, (None, None))) for n in numbers],
                 "modules": list(chosen.values()),
                 "module_cells": [module_cell(chosen.get(m.pk)) for m in modules_menu],
-                "domeinen": list(traject.prioritaire_actiedomeinen.all()),
+                "domeinen": list(traject.prioritaire_actiedomeinen.all()) if public else [],
                 "pilotkandidaten": list(traject.pilotkandidaten.all()) if public else [],
-                "achter": traject.is_behind_plan(now),
+                "achter": progress.achter_op_planning,
+                "voortgang": progress,
+                "is_demo": progress.is_demo,
             }
         )
     return rows, numbers
 
 
+@require_safe
 def vergelijk(request):
     rondes = list(Ronde.objects.all())
     slug = request.GET.get("ronde")
     if slug is None:
-        ronde = rondes[0] if rondes else None
+        ronde = current_ronde(rondes)
     else:
         ronde = next((r for r in rondes if r.slug == slug), None)
         if ronde is None:
@@ -205,7 +240,7 @@ def vergelijk(request):
                 request,
                 "portaal/vergelijk.html",
                 {"rondes": rondes, "onbekende_ronde": slug[:60]},
-                status=404,
+                status=400,
             )
     trajecten = (
         Traject.objects.filter(ronde=ronde)
@@ -219,14 +254,13 @@ def vergelijk(request):
     )
     modules_menu = list(Ondersteuningsmodule.objects.all())
     actiedomeinen = list(Actiedomein.objects.all())
-    now = timezone.now()
     trajecten = list(trajecten) if ronde else []
     # Each track gets its own table, so each has only as many workshop columns as it needs.
     strategie, strategie_numbers = build_rows(
-        [t for t in trajecten if t.soort == Traject.Soort.STRATEGIE], modules_menu, now
+        [t for t in trajecten if t.soort == Traject.Soort.STRATEGIE], modules_menu
     )
     pilots, pilot_numbers = build_rows(
-        [t for t in trajecten if t.soort == Traject.Soort.PILOOTPROJECT], modules_menu, now
+        [t for t in trajecten if t.soort == Traject.Soort.PILOOTPROJECT], modules_menu
     )
     rows = strategie + pilots
     chosen = [d for d in actiedomeinen if any(d in r["domeinen"] for r in rows)]
@@ -236,6 +270,7 @@ def vergelijk(request):
         {
             "ronde": ronde,
             "rondes": rondes,
+            "marge_dagen": settings.BEHIND_PLAN_GRACE_DAYS,
             "samenvatting": round_summary(rows, actiedomeinen) if rows else [],
             "strategie": strategie,
             "pilots": pilots,

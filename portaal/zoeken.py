@@ -82,22 +82,19 @@ def search(query: str) -> dict[str, list[Treffer]]:
     )[:LIMIT]
     trajecten = Traject.objects.filter(
         _contains(query, "titel", "samenvatting", "ambitie", "open_plaats")
-    )[:LIMIT]
-    public = {"gepubliceerd": True}
+    ).with_progress()[:LIMIT]
     workshops = (
-        Workshop.objects.filter(**public)
-        .exclude(verslag_html="")
+        Workshop.objects.openbaar()
         .filter(_contains(query, "titel", "thema", "verslag_html"))
         .select_related("traject")[:LIMIT]
     )
     coaching = (
-        Coachingsmoment.objects.filter(**public)
-        .exclude(verslag_html="")
+        Coachingsmoment.objects.openbaar()
         .filter(_contains(query, "onderwerp", "verslag_html"))
         .select_related("traject")[:LIMIT]
     )
     updates = (
-        Update.objects.filter(**public)
+        Update.objects.openbaar()
         .filter(_contains(query, "titel", "tekst_html"))
         .select_related("traject")[:LIMIT]
     )
@@ -115,7 +112,8 @@ def search(query: str) -> dict[str, list[Treffer]]:
             Treffer(
                 t.titel,
                 t.get_absolute_url(),
-                t.get_soort_display(),
+                # The same progress words as the trajectory's card (trajecten/voortgang.py).
+                f"{t.get_soort_display()} · {t.voortgang.kort}",
                 snippet(" ".join(filter(None, [t.samenvatting, t.ambitie, t.open_plaats])), query),
             )
             for t in trajecten

@@ -47,7 +47,7 @@ def load_bulk(*, scale: int = 20) -> int:
                 ambitie=original.ambitie,
                 gepland_start=original.gepland_start,
                 gepland_einde=original.gepland_einde,
-                status=original.status,
+                gestopt=original.gestopt,
             )
             Deelname.objects.bulk_create(
                 Deelname(traject=copy, bestuur_id=d.bestuur_id, rol=d.rol)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from trajecten.markdown import render_markdown
-from trajecten.models import Traject, Update
+from trajecten.models import Actiedomein, GekozenModule, Ondersteuningsmodule, Traject, Update
 from workshops.models import Coachingsmoment, Workshop
 
 DEMO_PREFIX = "*Illustratief voorbeeld – dit verslag beschrijft geen echte workshop.*\n\n"
@@ -81,6 +81,21 @@ UPDATES = {
 }
 
 
+# Structured results that say what the demo reports above say, so the comparison page agrees
+# with the reports. slug → action domain slugs (strategy) or (module slug, status) (pilot).
+DOMAINS = {
+    "strategie-halle": ["circulair-bouwen", "deel-en-hersteleconomie", "voedselketen"],
+}
+MODULES = {
+    "pilootproject-deelfabriek-kortrijk": [
+        # Report 2 worked the business model out; report 3 lays down the KPIs and follow-up.
+        ("businessmodel", GekozenModule.Status.AFGEROND),
+        ("communicatieplan", GekozenModule.Status.GEKOZEN),
+        ("kpis-en-monitoring", GekozenModule.Status.BEZIG),
+    ],
+}
+
+
 def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(14, 0)))
 
@@ -141,7 +156,39 @@ def load_demo() -> int:
                 },
             )
             touched += created
+    for slug, domains in DOMAINS.items():
+        traject = Traject.objects.filter(slug=slug).first()
+        if traject is not None and not traject.prioritaire_actiedomeinen.exists():
+            traject.prioritaire_actiedomeinen.set(Actiedomein.objects.filter(slug__in=domains))
+            touched += 1
+    for slug, modules in MODULES.items():
+        traject = Traject.objects.filter(slug=slug).first()
+        if traject is None or traject.modules.filter(is_demo=False).exists():
+            continue  # never mix demo modules into a coach's own choice
+        for module_slug, status in modules:
+            module = Ondersteuningsmodule.objects.filter(slug=module_slug).first()
+            if module is not None:
+                _, created = GekozenModule.objects.get_or_create(
+                    traject=traject,
+                    module=module,
+                    defaults={"status": status, "is_demo": True},
+                )
+                touched += created
     return touched
+
+
+def _remove_demo_domains() -> int:
+    """Take out the demo's action domains, only where they are still exactly the demo's."""
+    removed = 0
+    for slug, domains in DOMAINS.items():
+        traject = Traject.objects.filter(slug=slug).first()
+        if traject is None:
+            continue
+        current = set(traject.prioritaire_actiedomeinen.values_list("slug", flat=True))
+        if current == set(domains):
+            traject.prioritaire_actiedomeinen.clear()
+            removed += 1
+    return removed
 
 
 @transaction.atomic
@@ -159,4 +206,6 @@ def remove_demo() -> int:
         removed += 1
     removed += Coachingsmoment.objects.filter(is_demo=True).delete()[0]
     removed += Update.objects.filter(is_demo=True).delete()[0]
+    removed += GekozenModule.objects.filter(is_demo=True).delete()[0]
+    removed += _remove_demo_domains()
     return removed

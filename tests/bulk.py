@@ -168,7 +168,6 @@ def multiply_programme(factor: int = 20, *, secret: str = SECRET) -> int:
                 samenvatting=original.samenvatting,
                 gepland_start=original.gepland_start,
                 gepland_einde=original.gepland_einde,
-                status=Traject.Status.LOPEND,
             )
             for deelname in original.deelnames.all():
                 bron = deelname.bestuur

@@ -46,7 +46,6 @@ def make_traject(*, besturen=(), ronde=None, **fields) -> Traject:
         "slug": f"traject-{n}",
         "gepland_start": date(2022, 11, 1),
         "gepland_einde": date(2023, 6, 30),
-        "status": Traject.Status.LOPEND,
     }
     traject = Traject.objects.create(**{**defaults, **fields})
     for bestuur in besturen:

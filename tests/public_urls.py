@@ -9,7 +9,7 @@ from django.urls import reverse
 from besturen.models import Bestuur
 from portaal.opendata import BY_SLUG
 from tests.lokaal import url_catalogue as catalogue
-from trajecten.models import Traject
+from trajecten.models import Ronde, Traject
 from volgen.services import confirm_token, unsubscribe_token
 from workshops.models import Bijlage, Workshop
 
@@ -20,6 +20,8 @@ def _each(name, model):
 
 BUILDERS = {
     "portaal:home": lambda: [reverse("portaal:home")],
+    "portaal:rondes": lambda: [reverse("portaal:rondes")],
+    "portaal:ronde": _each("portaal:ronde", Ronde),
     "besturen:list": lambda: [reverse("besturen:list")],
     "besturen:detail": _each("besturen:detail", Bestuur),
     "trajecten:list": lambda: [reverse("trajecten:list")],

@@ -1,11 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from trajecten import services
+from trajecten.filters import with_state
 from trajecten.models import (
     Actiedomein,
     Beleidsactie,
     Beleidsinstrument,
+    CoachProfiel,
     Deelname,
     GekozenModule,
     Kpi,
@@ -20,6 +23,7 @@ from trajecten.models import (
     Update,
 )
 from trajecten.versioning import versioned_save
+from trajecten.voortgang import RondeFase, TrajectStaat
 
 
 class SavesUpdatesThroughServices:
@@ -44,11 +48,58 @@ class KpiDefinitieAdmin(ReferentieAdmin):
     list_display = ["naam", "eenheid", "referentiewaarde", "volgorde"]
 
 
+@admin.register(CoachProfiel)
+class CoachProfielAdmin(admin.ModelAdmin):
+    list_display = ["user", "naam_tonen", "publieke_naam"]
+    list_filter = ["naam_tonen"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "publieke_naam"]
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Ronde)
 class RondeAdmin(admin.ModelAdmin):
-    list_display = ["naam", "start", "einde"]
+    list_display = ["naam", "start", "einde", "afgesloten_op", "fase"]
     prepopulated_fields = {"slug": ["naam"]}
     autocomplete_fields = ["extra_besturen"]
+    actions = ["close_rounds"]
+
+    @admin.display(description="stand")
+    def fase(self, obj):
+        return obj.fase.label
+
+    @admin.action(description="Geselecteerde rondes vandaag afsluiten")
+    def close_rounds(self, request, queryset):
+        closed = services.ronde_close(rondes=queryset, on=timezone.localdate())
+        messages.success(request, f"{closed} ronde(s) afgesloten.")
+
+
+class VoortgangFilter(admin.SimpleListFilter):
+    """The derived state, exactly as the public pages show it."""
+
+    title = "voortgang"
+    parameter_name = "voortgang"
+
+    def lookups(self, request, model_admin):
+        return TrajectStaat.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in TrajectStaat.values:
+            return with_state(queryset, self.value())
+        return queryset
+
+
+class RondeFaseFilter(admin.SimpleListFilter):
+    title = "stand van de ronde"
+    parameter_name = "rondefase"
+
+    def lookups(self, request, model_admin):
+        return RondeFase.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in RondeFase.values:
+            return queryset
+        pks = [r.pk for r in Ronde.objects.all() if r.fase == self.value()]
+        return queryset.filter(ronde__in=pks)
 
 
 class DeelnameInline(admin.TabularInline):
@@ -66,15 +117,15 @@ class UpdateInline(admin.StackedInline):
 
 @admin.register(Traject)
 class TrajectAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
-    list_display = ["titel", "soort", "status", "deelnemers", "gepland_start", "gepland_einde"]
-    list_filter = ["ronde", "soort", "status"]
+    list_display = ["titel", "soort", "voortgang", "deelnemers", "gepland_start", "gepland_einde"]
+    list_filter = ["ronde", RondeFaseFilter, "soort", VoortgangFilter, "gestopt"]
     search_fields = ["titel", "samenvatting", "besturen__naam"]
     prepopulated_fields = {"slug": ["titel"]}
     autocomplete_fields = ["coaches", "prioritaire_actiedomeinen", "beleidsinstrumenten"]
     inlines = [DeelnameInline, UpdateInline]
     date_hierarchy = "gepland_start"
     fieldsets = [
-        (None, {"fields": ["ronde", "soort", "titel", "slug", "status"]}),
+        (None, {"fields": ["ronde", "soort", "titel", "slug", "gestopt"]}),
         ("Publieke tekst", {"fields": ["samenvatting", "ambitie", "open_plaats"]}),
         ("Planning en coaching", {"fields": ["gepland_start", "gepland_einde", "coaches"]}),
         (
@@ -84,7 +135,15 @@ class TrajectAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("besturen")
+        return super().get_queryset(request).with_progress().prefetch_related("besturen")
+
+    @admin.display(description="voortgang")
+    def voortgang(self, obj):
+        progress = obj.voortgang
+        label = f"{progress.label}: {progress.samenvatting}"
+        if progress.achter_op_planning:
+            label += " (achter op planning)"
+        return f"{label} [demo]" if progress.is_demo else label
 
     def save_model(self, request, obj, form, change):
         # The priorities are edited here too: a coach's form opened before this save is refused.

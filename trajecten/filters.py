@@ -1,17 +1,36 @@
 import django_filters
 
 from besturen.models import Provincie
-from trajecten.models import Actiedomein, Traject
+from trajecten.models import Actiedomein, Ronde, Traject
+from trajecten.voortgang import TrajectStaat
 
 
 def _actiedomein_choices():
     return list(Actiedomein.objects.values_list("slug", "naam"))
 
 
+def ronde_choices():
+    return list(Ronde.objects.values_list("slug", "naam"))
+
+
+def with_state(queryset, staat: str):
+    """Trajectories in one derived state. The state is computed in Python (it depends on the
+    round and today's date), so the filter keeps the pks of the rows that match."""
+    rows = Traject.objects.with_progress().filter(pk__in=queryset.values("pk"))
+    pks = [t.pk for t in rows if t.voortgang.staat == staat]
+    return queryset.filter(pk__in=pks)
+
+
 class TrajectFilter(django_filters.FilterSet):
+    ronde = django_filters.ChoiceFilter(
+        choices=ronde_choices, empty_label="Alle rondes", field_name="ronde__slug", label="Ronde"
+    )
     soort = django_filters.ChoiceFilter(choices=Traject.Soort.choices, empty_label="Alle sporen")
     status = django_filters.ChoiceFilter(
-        choices=Traject.Status.choices, empty_label="Alle statussen", field_name="huidige_status"
+        choices=TrajectStaat.choices,
+        empty_label="Alle statussen",
+        method="filter_status",
+        label="Status",
     )
     provincie = django_filters.ChoiceFilter(
         choices=Provincie.choices,
@@ -29,7 +48,10 @@ class TrajectFilter(django_filters.FilterSet):
 
     class Meta:
         model = Traject
-        fields = ["soort", "status", "provincie", "actiedomein"]
+        fields = ["ronde", "soort", "status", "provincie", "actiedomein"]
+
+    def filter_status(self, queryset, name, value):
+        return with_state(queryset, value)
 
     def filter_provincie(self, queryset, name, value):
         return queryset.filter(deelnames__bestuur__provincie=value).distinct()

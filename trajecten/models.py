@@ -2,11 +2,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, When
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from trajecten import voortgang
 from trajecten.versioning import Versioned
 
 
@@ -73,6 +73,13 @@ class Ronde(models.Model):
         help_text="Besturen die als deelnemer van deze ronde genoemd worden, "
         "zonder dat hun traject gekend is.",
     )
+    afgesloten_op = models.DateField(
+        "afgesloten op",
+        null=True,
+        blank=True,
+        help_text="Vul in om de ronde uitdrukkelijk af te sluiten. Zonder datum volgt de "
+        "stand uit de start- en einddatum (komend, lopend of voorbij).",
+    )
 
     class Meta:
         verbose_name = "ronde"
@@ -87,45 +94,89 @@ class Ronde(models.Model):
     def __str__(self):
         return self.naam
 
+    def get_absolute_url(self):
+        return reverse("portaal:ronde", args=[self.slug])
+
+    @property
+    def fase(self) -> voortgang.RondeFase:
+        return voortgang.ronde_fase(self)
+
+    @property
+    def fase_zin(self) -> str:
+        return voortgang.ronde_zin(self, self.fase)
+
+    @property
+    def is_ended(self) -> bool:
+        return self.fase in voortgang.ENDED
+
+
+COACHING_ORGANISATIE = "Möbius"
+
+
+class CoachProfiel(models.Model):
+    """A coach's choice whether the public pages show their name; by default they do not."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coachprofiel",
+        verbose_name="gebruiker",
+    )
+    naam_tonen = models.BooleanField(
+        "naam publiek tonen",
+        default=False,
+        help_text="Alleen aangevinkt staat de naam van deze coach op de publieke pagina's en in "
+        "de open data, naast Möbius. Een gebruikersnaam verschijnt nooit.",
+    )
+    publieke_naam = models.CharField(
+        "publieke naam",
+        max_length=120,
+        blank=True,
+        help_text="Leeg: de voornaam en familienaam van het account.",
+    )
+
+    class Meta:
+        verbose_name = "coachprofiel"
+        verbose_name_plural = "coachprofielen"
+
+    def __str__(self):
+        return f"Profiel van {self.user}"
+
+    @property
+    def public_name(self) -> str:
+        """The name the public may read; empty unless the coach opted in."""
+        if not self.naam_tonen:
+            return ""
+        return self.publieke_naam.strip() or self.user.get_full_name().strip()
+
 
 class TrajectQuerySet(models.QuerySet):
-    def lopend(self):
-        return self.filter(status=Traject.Status.LOPEND)
+    def openbaar(self):
+        """Trajectories with at least one public report or update.
 
-    def with_current_status(self):
-        """Annotate `huidige_status`: the status shown to visitors, derived from the workshops.
-
-        A manager's 'afgerond' or 'gestopt' stands; otherwise a trajectory is planned until a
-        workshop is held, running while some are, and finished once all of them are.
+        Their structured results become public with that first publication, so a coach's
+        half-filled forms never show before. Each part is the model's own `openbaar()`.
         """
-        S = Traject.Status
-        held = Count("workshops", filter=Q(workshops__status="gehouden"), distinct=True)
-        total = Count("workshops", filter=~Q(workshops__status="geannuleerd"), distinct=True)
-        return self.annotate(
-            _held=held,
-            _total=total,
-            huidige_status=Case(
-                When(status__in=[S.AFGEROND, S.GESTOPT], then=F("status")),
-                When(_held=0, then=Value(S.GEPLAND)),
-                When(_held__gte=F("_total"), then=Value(S.AFGEROND)),
-                default=Value(S.LOPEND),
-                output_field=models.CharField(),
-            ),
-        )
+        condition = Q(Exists(Update.objects.openbaar().filter(traject=OuterRef("pk"))))
+        for name in ("workshops", "coachingsmomenten"):
+            moments = Traject._meta.get_field(name).related_model.objects.openbaar()
+            condition |= Q(Exists(moments.filter(traject=OuterRef("pk"))))
+        return self.filter(condition)
+
+    def with_coaches(self):
+        """The coaches with their profile, for `Traject.coaching_tekst`."""
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.select_related("coachprofiel").order_by("last_name")
+        return self.prefetch_related(Prefetch("coaches", queryset=users))
 
     def with_progress(self):
         """Everything the progress and freshness of a trajectory are derived from."""
-        return (
-            self.with_current_status()
-            .select_related("ronde")
-            .prefetch_related(
-                Prefetch("deelnames", queryset=Deelname.objects.lead_first()),
-                "workshops",
-                "coachingsmomenten",
-                Prefetch(
-                    "updates", queryset=Update.objects.gepubliceerd(), to_attr="publieke_updates"
-                ),
-            )
+        return self.select_related("ronde").prefetch_related(
+            Prefetch("deelnames", queryset=Deelname.objects.lead_first()),
+            "workshops",
+            "coachingsmomenten",
+            Prefetch("updates", queryset=Update.objects.openbaar(), to_attr="publieke_updates"),
         )
 
 
@@ -133,12 +184,6 @@ class Traject(Versioned, models.Model):
     class Soort(models.TextChoices):
         STRATEGIE = "strategie", "Circulaire strategie"
         PILOOTPROJECT = "pilootproject", "Circulair pilootproject"
-
-    class Status(models.TextChoices):
-        GEPLAND = "gepland", "Gepland"
-        LOPEND = "lopend", "Lopend"
-        AFGEROND = "afgerond", "Afgerond"
-        GESTOPT = "gestopt", "Gestopt"
 
     ronde = models.ForeignKey(Ronde, on_delete=models.PROTECT, related_name="trajecten")
     soort = models.CharField(max_length=20, choices=Soort.choices)
@@ -160,13 +205,10 @@ class Traject(Versioned, models.Model):
     )
     gepland_start = models.DateField("geplande start")
     gepland_einde = models.DateField("gepland einde")
-    status = models.CharField(
-        max_length=20,
-        choices=Status.choices,
-        default=Status.GEPLAND,
-        help_text="Zet 'afgerond' of 'gestopt' om het traject af te sluiten. Anders volgt de "
-        "getoonde status uit de workshops: gepland, lopend zodra er een gehouden is, afgerond "
-        "als ze allemaal gehouden zijn.",
+    gestopt = models.BooleanField(
+        default=False,
+        help_text="Vink aan als het traject voortijdig stopte. Alle andere stappen van de "
+        "voortgang (niet gestart, onderweg, afgerond) volgen vanzelf uit de workshops.",
     )
     prioritaire_actiedomeinen = models.ManyToManyField(
         Actiedomein, blank=True, related_name="trajecten"
@@ -197,21 +239,8 @@ class Traject(Versioned, models.Model):
     def get_absolute_url(self):
         return reverse("trajecten:detail", args=[self.slug])
 
-    # Derived progress. These read the prefetched relations of `with_progress()`.
-
-    @property
-    def current_status(self) -> str:
-        if not hasattr(self, "huidige_status"):
-            self.huidige_status = (
-                Traject.objects.with_current_status()
-                .values_list("huidige_status", flat=True)
-                .get(pk=self.pk)
-            )
-        return self.huidige_status
-
-    @property
-    def current_status_label(self) -> str:
-        return self.Status(self.current_status).label
+    # Derived progress: `voortgang` is the one reading (see trajecten/voortgang.py); the
+    # other properties are short names for parts of it.
 
     def _prefetched(self, name: str):
         """The prefetched rows of a relation, or None when they were not prefetched.
@@ -256,50 +285,73 @@ class Traject(Versioned, models.Model):
         return sorted([*workshops, *coaching], key=lambda item: item.sort_key())
 
     @property
-    def workshops_total(self) -> int:
-        return sum(1 for w in self._rows("workshops") if not w.is_cancelled)
+    def public_updates(self) -> list["Update"]:
+        if hasattr(self, "publieke_updates"):  # prefetched by with_progress()
+            return self.publieke_updates
+        return list(self.updates.openbaar())
+
+    def progress_at(self, now: datetime | None = None) -> voortgang.TrajectVoortgang:
+        return voortgang.traject_voortgang(
+            self, momenten=self.momenten, updates=self.public_updates, now=now
+        )
 
     @property
-    def workshops_held(self) -> int:
-        return sum(1 for w in self._rows("workshops") if w.is_held)
+    def voortgang(self) -> voortgang.TrajectVoortgang:
+        """The progress now; computed once per loaded set of moments."""
+        momenten, updates = self.momenten, self.public_updates
+        memo = getattr(self, "_voortgang_memo", None)
+        if memo is None or memo[0] is not momenten or memo[1] is not updates:
+            memo = self._voortgang_memo = (momenten, updates, self.progress_at())
+        return memo[2]
 
     @property
-    def progress_percent(self) -> int:
-        total = self.workshops_total
-        return round(100 * self.workshops_held / total) if total else 0
+    def publieke_coaches(self) -> list[str]:
+        """Names of the coaches who opted in to be named in public (see CoachProfiel)."""
+        names = []
+        for user in self._rows("coaches"):
+            profiel = getattr(user, "coachprofiel", None)
+            if profiel is not None and profiel.public_name:
+                names.append(profiel.public_name)
+        return names
 
     @property
-    def next_step(self):
-        if self.current_status in {self.Status.AFGEROND, self.Status.GESTOPT}:
-            return None
-        return next((m for m in self.momenten if m.is_open), None)
+    def coaching_tekst(self) -> str:
+        """Who coaches, as pages, feeds and open data say it: Möbius, with opted-in names."""
+        names = self.publieke_coaches
+        return f"{COACHING_ORGANISATIE}: {', '.join(names)}" if names else COACHING_ORGANISATIE
 
-    def is_behind_plan(self, now: datetime | None = None) -> bool:
-        if self.current_status == self.Status.GESTOPT:
-            return False
-        now = now or timezone.now()
-        return any(m.is_behind_plan(now) for m in self.momenten)
+    @property
+    def is_openbaar(self) -> bool:
+        """The instance twin of `Traject.objects.openbaar()`: something of it is public."""
+        return any(m.is_public for m in self.momenten) or bool(self.public_updates)
+
+    @property
+    def current_status_label(self) -> str:
+        return self.voortgang.label
 
     @property
     def behind_plan(self) -> bool:
-        return self.is_behind_plan()
+        return self.voortgang.achter_op_planning
+
+    def is_behind_plan(self, now: datetime | None = None) -> bool:
+        return self.progress_at(now).achter_op_planning
+
+    @property
+    def workshops_total(self) -> int:
+        return self.voortgang.workshops_totaal
+
+    @property
+    def workshops_held(self) -> int:
+        return self.voortgang.workshops_gehouden
+
+    @property
+    def next_step(self):
+        return self.voortgang.volgende_stap
 
     @property
     def last_updated(self) -> datetime | None:
         """When something about this trajectory was last published; None if nothing yet."""
-        moments = [m.gepubliceerd_op for m in self.momenten if m.is_public and m.gepubliceerd_op]
-        updates = [u.gepubliceerd_op for u in self.public_updates if u.gepubliceerd_op]
-        return max([*moments, *updates], default=None)
-
-    @property
-    def public_updates(self) -> list["Update"]:
-        if hasattr(self, "publieke_updates"):  # prefetched by with_progress()
-            return self.publieke_updates
-        return list(self.updates.gepubliceerd())
-
-    @property
-    def has_public_content(self) -> bool:
-        return self.last_updated is not None
+        return self.voortgang.laatst_bijgewerkt
 
 
 class DeelnameQuerySet(models.QuerySet):
@@ -335,8 +387,9 @@ class Deelname(models.Model):
         return f"{self.bestuur} ({self.get_rol_display().lower()}) in {self.traject}"
 
 
-class PublishableQuerySet(models.QuerySet):
-    def gepubliceerd(self):
+class UpdateQuerySet(models.QuerySet):
+    def openbaar(self):
+        """The public-content rule for updates: published by a coach."""
         return self.filter(gepubliceerd=True)
 
 
@@ -357,7 +410,7 @@ class Update(Versioned, models.Model):
     bijgewerkt_op = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
-    objects = PublishableQuerySet.as_manager()
+    objects = UpdateQuerySet.as_manager()
 
     class Meta:
         verbose_name = "update"
@@ -366,6 +419,11 @@ class Update(Versioned, models.Model):
 
     def __str__(self):
         return self.titel
+
+    @property
+    def is_public(self) -> bool:
+        """The instance twin of `Update.objects.openbaar()`."""
+        return self.gepubliceerd
 
 
 # Structured results of a strategy trajectory.
@@ -453,6 +511,7 @@ class GekozenModule(Versioned, models.Model):
     module = models.ForeignKey(Ondersteuningsmodule, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEKOZEN)
     resultaat = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Illustratieve inhoud, geen feit.")
     history = HistoricalRecords()
 
     class Meta:

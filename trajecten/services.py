@@ -6,6 +6,7 @@ would find the same user; setting it explicitly makes that independent of the mi
 """
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from trajecten.models import (
     Meting,
     Partner,
     Pilotkandidaat,
+    Ronde,
     Traject,
     Update,
 )
@@ -133,6 +135,20 @@ def kpi_delete(*, kpi: Kpi, by: AbstractBaseUser) -> int:
     kpi._history_user = by
     kpi.delete()
     return len(metingen)
+
+
+# Rounds.
+
+
+def ronde_close(*, rondes: Iterable[Ronde], on: date) -> int:
+    """Close rounds explicitly (a manager's decision); a round closed earlier keeps its date."""
+    closed = 0
+    for ronde in rondes:
+        if ronde.afgesloten_op is None:
+            ronde.afgesloten_op = on
+            ronde.save(update_fields=["afgesloten_op"])
+            closed += 1
+    return closed
 
 
 # Reads shared by the public trajectory page and the coach's results pages, so both load the

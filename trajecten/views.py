@@ -1,10 +1,12 @@
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from trajecten import services
 from trajecten.filters import TrajectFilter
-from trajecten.models import Traject
+from trajecten.models import Ronde, Traject
 
 
+@require_safe
 def traject_list(request):
     filterset = TrajectFilter(request.GET, queryset=Traject.objects.with_progress())
     if not filterset.is_valid():
@@ -15,17 +17,21 @@ def traject_list(request):
             {"filter": filterset, "trajecten": [], "invalid_filter": True},
             status=400,
         )
+    slug = filterset.form.cleaned_data.get("ronde")
+    ronde = Ronde.objects.filter(slug=slug).first() if slug else None
     return render(
         request,
         "trajecten/traject_list.html",
-        {"filter": filterset, "trajecten": filterset.qs},
+        {"filter": filterset, "trajecten": filterset.qs, "ronde": ronde},
     )
 
 
+@require_safe
 def traject_detail(request, slug):
     traject = get_object_or_404(
-        Traject.objects.with_progress().prefetch_related(
-            "coaches",
+        Traject.objects.with_progress()
+        .with_coaches()
+        .prefetch_related(
             "prioritaire_actiedomeinen",
             "beleidsinstrumenten",
             # Attachments are reached by name: trajecten does not import workshops.
@@ -36,12 +42,16 @@ def traject_detail(request, slug):
     )
     # Structured results go public with the trajectory's first published content; only then
     # are they loaded (one query per kind of result, whatever their number).
-    show_results = traject.has_public_content
+    show_results = traject.is_openbaar
     if show_results:
         services.prefetch_results(traject)
         show_results = services.traject_has_results(traject)
     return render(
         request,
         "trajecten/traject_detail.html",
-        {"traject": traject, "timeline": traject.momenten, "toon_resultaten": show_results},
+        {
+            "traject": traject,
+            "timeline": traject.voortgang.momenten,
+            "toon_resultaten": show_results,
+        },
     )

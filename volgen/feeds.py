@@ -3,13 +3,14 @@ trajectory. Each feed is one object lookup plus the four queries of `public_item
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from besturen.models import Bestuur
-from trajecten.models import Traject
-from volgen.nieuws import Nieuwsitem, public_items, tag_uri
+from trajecten.models import Ronde, Traject
+from workshops.nieuws import Nieuwsitem, public_items, tag_uri
 
 FEED_LENGTH = 50
 
@@ -73,19 +74,41 @@ class _Atom:
 
 
 class _ProgrammeFeed(_ItemsFeed):
+    """The whole programme, or one round with `?ronde=<slug>`."""
+
     url_name = "programma"
 
+    def __call__(self, request, *args, **kwargs):
+        slug = request.GET.get("ronde")
+        if slug is not None and not Ronde.objects.filter(slug=slug).exists():
+            return HttpResponseBadRequest(
+                f"De ronde ‘{slug[:60]}’ bestaat niet. Laat ?ronde= weg voor alle rondes.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return super().__call__(request, *args, **kwargs)
+
     def get_object(self, request):
-        return None
+        """The round asked for, or None for the whole programme."""
+        slug = request.GET.get("ronde")
+        return Ronde.objects.filter(slug=slug).first() if slug else None
+
+    def feed_filter(self, obj) -> Q:
+        return Q(traject__ronde=obj) if obj is not None else Q()
+
+    def feed_url(self, obj):
+        url = reverse(f"volgen:{self.url_name}_{self.suffix}")
+        return f"{url}?ronde={obj.slug}" if obj is not None else url
 
     def guid_path(self, obj):
-        return "feed/programma"
+        return "feed/programma" if obj is None else f"feed/ronde/{obj.pk}"
 
     def title(self, obj):
+        if obj is not None:
+            return f"Lokaal Circulair: nieuws uit {obj.naam}"
         return "Lokaal Circulair: nieuws uit alle trajecten"
 
     def link(self, obj):
-        return reverse("portaal:home")
+        return obj.get_absolute_url() if obj is not None else reverse("portaal:home")
 
     def description(self, obj):
         return (

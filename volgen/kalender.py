@@ -4,16 +4,16 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
 
-from trajecten.models import Traject
-from volgen.nieuws import tag_authority
+from trajecten.models import Deelname, Traject
 from workshops.models import Coachingsmoment, Workshop
+from workshops.nieuws import tag_authority
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # The portal records when a moment starts, not when it ends: calendars get an indicative length.
@@ -34,14 +34,23 @@ _FIELDS = [
     "traject__id",
     "traject__slug",
     "traject__titel",
-    "traject__status",
+    "traject__ronde__id",
+    "traject__ronde__start",
+    "traject__ronde__einde",
+    "traject__ronde__afgesloten_op",
+    "traject__gestopt",
 ]
+
+
+# Whether a trajectory is an unfilled place (never behind plan) reads its participants.
+_DEELNAMES = Prefetch("traject__deelnames", queryset=Deelname.objects.only("id", "traject"))
 
 
 def dated_workshops(traject_filter: Q) -> QuerySet:
     return (
         Workshop.objects.filter(traject_filter, gepland_op__isnull=False)
-        .select_related("traject")
+        .select_related("traject__ronde")
+        .prefetch_related(_DEELNAMES)
         .only(*_FIELDS, "volgnummer", "titel", "thema", "plaats")
         .order_by("gepland_op", "pk")
     )
@@ -50,7 +59,8 @@ def dated_workshops(traject_filter: Q) -> QuerySet:
 def dated_coaching(traject_filter: Q) -> QuerySet:
     return (
         Coachingsmoment.objects.filter(traject_filter, gepland_op__isnull=False)
-        .select_related("traject")
+        .select_related("traject__ronde")
+        .prefetch_related(_DEELNAMES)
         .only(*_FIELDS, "onderwerp", "vorm")
         .order_by("gepland_op", "pk")
     )
@@ -192,8 +202,7 @@ class _EventWriter:
         lines = []
         if moment.is_demo:
             lines.append("Demo-inhoud: illustratief, dit is geen echte afspraak.")
-        if moment.is_cancelled:
-            lines.append("Dit moment werd geannuleerd.")
+        lines.append(f"Stand: {moment.voortgang.label.lower()}.")
         if is_workshop and moment.thema:
             lines.append(f"Thema: {moment.thema}")
         lines.append("Het einduur is een richtwaarde; het portaal houdt enkel het beginuur bij.")

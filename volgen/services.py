@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from besturen.models import Bestuur
 from trajecten.models import Deelname, Traject
 from volgen.models import Volger
-from volgen.nieuws import Nieuwsitem, public_items
+from workshops.nieuws import Nieuwsitem, public_items
 
 logger = logging.getLogger(__name__)
 

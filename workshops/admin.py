@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from trajecten.admin import TrajectAdmin
 from trajecten.models import Traject
 from trajecten.versioning import versioned_save
+from workshops import datums
 from workshops.models import Bijlage, Coachingsmoment, SjabloonWorkshop, Workshop
 from workshops.services import (
     ReportError,
@@ -20,17 +22,46 @@ class SjabloonWorkshopAdmin(admin.ModelAdmin):
     ordering = ["soort", "volgnummer"]
 
 
+class MomentAdminForm(forms.ModelForm):
+    """The date rules of workshops/datums.py, as the coach forms apply them."""
+
+    datum_buiten_periode = datums.confirm_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        # Inline on a trajectory not saved yet, there is no trajectory to compare with.
+        traject = cleaned.get("traject") or getattr(self.instance, "traject", None)
+        if traject is not None and "gepland_op" in self.fields:
+            datums.check_moment_dates(
+                self,
+                traject=traject,
+                when=cleaned.get("gepland_op"),
+                held=cleaned.get("status") == Workshop.Status.GEHOUDEN,
+                published=bool(cleaned.get("gepubliceerd")),
+                date_field="gepland_op",
+            )
+        return cleaned
+
+
 class WorkshopInline(admin.StackedInline):
     model = Workshop
+    form = MomentAdminForm
     extra = 0
-    fields = [("volgnummer", "titel"), ("gepland_op", "plaats", "status"), "thema", "gepubliceerd"]
+    fields = [
+        ("volgnummer", "titel"),
+        ("gepland_op", "plaats", "status"),
+        "datum_buiten_periode",
+        "thema",
+        "gepubliceerd",
+    ]
     show_change_link = True
 
 
 class CoachingsmomentInline(admin.TabularInline):
     model = Coachingsmoment
+    form = MomentAdminForm
     extra = 0
-    fields = ["gepland_op", "vorm", "onderwerp", "status", "gepubliceerd"]
+    fields = ["gepland_op", "datum_buiten_periode", "vorm", "onderwerp", "status", "gepubliceerd"]
     show_change_link = True
 
 
@@ -68,6 +99,7 @@ class BijlageInline(admin.TabularInline):
 
 
 class MomentAdmin(SimpleHistoryAdmin):
+    form = MomentAdminForm
     list_filter = ["status", "gepubliceerd", "is_demo", "traject__soort"]
     list_select_related = ["traject"]
     autocomplete_fields = ["traject"]
@@ -107,7 +139,7 @@ class WorkshopAdmin(MomentAdmin):
     search_fields = ["titel", "thema", "traject__titel"]
     fieldsets = [
         (None, {"fields": ["traject", "volgnummer", "titel", "thema"]}),
-        ("Planning", {"fields": ["gepland_op", "plaats", "status"]}),
+        ("Planning", {"fields": ["gepland_op", "datum_buiten_periode", "plaats", "status"]}),
         (
             "Verslag",
             {

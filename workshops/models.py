@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from trajecten import voortgang
 from trajecten.models import Traject
 from trajecten.versioning import Versioned
 
@@ -35,8 +36,9 @@ class SjabloonWorkshop(models.Model):
 
 
 class MomentQuerySet(models.QuerySet):
-    def gepubliceerd(self):
-        return self.filter(gepubliceerd=True)
+    def openbaar(self):
+        """The public-content rule for reports: published, and there is a report to show."""
+        return self.filter(gepubliceerd=True).exclude(verslag_html="")
 
 
 class Moment(Versioned, models.Model):
@@ -84,7 +86,7 @@ class Moment(Versioned, models.Model):
 
     @property
     def is_public(self) -> bool:
-        """Whether its report may be shown to the public."""
+        """The instance twin of `objects.openbaar()`: its report may be shown to the public."""
         return self.gepubliceerd and bool(self.verslag_html)
 
     @property
@@ -108,8 +110,25 @@ class Moment(Versioned, models.Model):
             return self.gepland_op
         return timezone.make_aware(datetime.combine(self.traject.gepland_einde, time.max))
 
+    def progress_at(self, now: datetime | None = None) -> voortgang.MomentVoortgang:
+        """Its state as the visitor reads it (see trajecten/voortgang.py)."""
+        traject = self.traject
+        return voortgang.moment_voortgang(
+            self,
+            fase=traject.ronde.fase,
+            now=now,
+            may_be_behind=voortgang.can_be_behind(traject),
+        )
+
+    @property
+    def voortgang(self) -> voortgang.MomentVoortgang:
+        return self.progress_at()
+
     def is_behind_plan(self, now: datetime | None = None) -> bool:
-        """A planned date has passed without a published report."""
+        return self.progress_at(now).achter_op_planning
+
+    def is_report_due(self, now: datetime | None = None) -> bool:
+        """The coach's to-do, not public progress: its date passed without a public report."""
         now = now or timezone.now()
         return not self.is_cancelled and not self.is_public and self.deadline() < now
 

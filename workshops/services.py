@@ -124,6 +124,8 @@ def moment_publish(*, moment: Moment, by: AbstractBaseUser, base_versie: int) ->
         raise ReportError("Er is nog geen publiek verslag: schrijf eerst een verslag.")
     if current.is_cancelled:
         raise ReportError("Een geannuleerd moment krijgt geen gepubliceerd verslag.")
+    if current.gepland_op is None:
+        raise ReportError("Vul eerst de datum van dit moment in: zonder datum geen publicatie.")
     if current.gepland_op and current.gepland_op > timezone.now():
         raise ReportError(
             "De geplande datum ligt nog in de toekomst: pas de datum aan voor je publiceert."

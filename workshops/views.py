@@ -6,7 +6,7 @@ from workshops.models import Bijlage, Workshop
 
 def workshop_detail(request, slug, volgnummer):
     workshop = get_object_or_404(
-        Workshop.objects.select_related("traject").prefetch_related("bijlagen"),
+        Workshop.objects.select_related("traject__ronde").prefetch_related("bijlagen"),
         traject__slug=slug,
         volgnummer=volgnummer,
     )
@@ -14,7 +14,7 @@ def workshop_detail(request, slug, volgnummer):
     return render(
         request,
         "workshops/workshop_detail.html",
-        {"workshop": workshop, "traject": traject, "behind_plan": workshop.is_behind_plan()},
+        {"workshop": workshop, "traject": traject, "voortgang": workshop.voortgang},
     )
 
 

@@ -29,7 +29,7 @@ def dashboard(request):
         (m for m in moments if m.is_open and m.gepland_op and m.gepland_op >= now),
         key=lambda m: m.gepland_op,
     )
-    overdue = sorted((m for m in moments if m.is_behind_plan(now)), key=lambda m: m.deadline())
+    overdue = sorted((m for m in moments if m.is_report_due(now)), key=lambda m: m.deadline())
     drafts = [m for m in moments if m.verslag.strip() and not m.gepubliceerd]
     draft_updates = [u for traject in trajecten for u in traject.klad_updates]
     return render(

@@ -170,13 +170,13 @@ def overview(request, slug):
         [traject],
         "workshops",
         "coachingsmomenten",
-        Prefetch("updates", queryset=Update.objects.gepubliceerd(), to_attr="publieke_updates"),
+        Prefetch("updates", queryset=Update.objects.openbaar(), to_attr="publieke_updates"),
     )
     services.prefetch_results(traject)
     return render(
         request,
         "coach/resultaten/overzicht.html",
-        {"traject": traject, "is_publiek": traject.has_public_content},
+        {"traject": traject, "is_publiek": traject.is_openbaar},
     )
 
 

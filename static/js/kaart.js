@@ -55,7 +55,7 @@
         bestuur.trajecten.forEach(function (traject) {
           var item = el("li");
           item.appendChild(link(traject.url, traject.titel));
-          item.appendChild(document.createTextNode(" (" + (SPOREN[traject.spoor] || traject.spoor) + ")"));
+          item.appendChild(document.createTextNode(" (" + (SPOREN[traject.spoor] || traject.spoor) + "): " + traject.voortgang));
           list.appendChild(item);
         });
         root.appendChild(list);

@@ -30,6 +30,16 @@ def png_bytes(size=(8, 8), colour=(31, 111, 67)) -> bytes:
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def _around_today() -> dict:
+    # The tests plan moments relative to today; a date outside the planned period would need
+    # the explicit confirmation of workshops/datums.py.
+    today = timezone.localdate()
+    return {
+        "gepland_start": today - timedelta(days=400),
+        "gepland_einde": today + timedelta(days=400),
+    }
+
+
 @dataclass
 class World:
     """The cast and objects every coach URL needs; objects are made when first asked for."""
@@ -40,21 +50,21 @@ class World:
 
     @cached_property
     def traject(self):
-        traject = factories.make_traject(titel="Traject van de coach")
+        traject = factories.make_traject(titel="Traject van de coach", **_around_today())
         traject.coaches.add(self.coach)
         return traject
 
     @cached_property
     def pilot_traject(self):
         traject = factories.make_traject(
-            titel="Pilootproject van de coach", soort=Traject.Soort.PILOOTPROJECT
+            titel="Pilootproject van de coach", soort=Traject.Soort.PILOOTPROJECT, **_around_today()
         )
         traject.coaches.add(self.coach)
         return traject
 
     @cached_property
     def other_traject(self):
-        traject = factories.make_traject(titel="Traject van een andere coach")
+        traject = factories.make_traject(titel="Traject van een andere coach", **_around_today())
         traject.coaches.add(self.other_coach)
         return traject
 

@@ -28,10 +28,21 @@ def photo_bytes() -> bytes:
 @pytest.fixture
 def trajectory(db):
     bestuur = factories.make_bestuur(naam="Stad Voorbeeld", korte_naam="Voorbeeld")
-    traject = factories.make_traject(besturen=[bestuur], titel="Circulaire strategie Voorbeeld")
+    today = timezone.localdate()
+    # A running round: only there can a moment be "achter op planning".
+    ronde = factories.make_ronde(
+        start=today - timedelta(days=200), einde=today + timedelta(days=200)
+    )
+    traject = factories.make_traject(
+        besturen=[bestuur],
+        titel="Circulaire strategie Voorbeeld",
+        ronde=ronde,
+        gepland_start=ronde.start,
+        gepland_einde=ronde.einde,
+    )
     now = timezone.now()
     factories.make_workshop(
-        traject, volgnummer=1, titel="Prioriteiten", gepland_op=now - timedelta(days=6)
+        traject, volgnummer=1, titel="Prioriteiten", gepland_op=now - timedelta(days=20)
     )
     factories.make_workshop(
         traject, volgnummer=2, titel="Initiatieven in kaart", gepland_op=now + timedelta(days=30)

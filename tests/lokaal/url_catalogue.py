@@ -32,6 +32,8 @@ from workshops.models import Bijlage
 
 PUBLIC = {
     "portaal:home",
+    "portaal:rondes",
+    "portaal:ronde",
     "besturen:list",
     "besturen:detail",
     "trajecten:list",
@@ -219,7 +221,11 @@ def build_world(coach) -> World:
         t.Pilotkandidaat.objects.create(traject=traject, naam="Materialenbank"),
         t.Partner.objects.create(traject=pilot, naam="Kringwinkel"),
         t.GekozenModule.objects.create(
-            traject=pilot, module=t.Ondersteuningsmodule.objects.first()
+            # A module the demo did not choose already.
+            traject=pilot,
+            module=t.Ondersteuningsmodule.objects.exclude(
+                pk__in=pilot.modules.values("module")
+            ).first(),
         ),
     ]
     bestuur = traject.besturen.first()

@@ -11,7 +11,7 @@ from lokaal.settings import _tile_origin
 from tests.bulk import multiply_programme
 
 URL = "/kaart/"
-QUERIES = 5
+QUERIES = 9
 
 
 def _data(response) -> dict:

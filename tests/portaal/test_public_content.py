@@ -142,7 +142,7 @@ def test_home_shows_every_participant_and_the_open_place(programme, client):
                  "Kortrijk", "Sint-Niklaas", "Temse", "Intradura"]:  # fmt: skip
         assert naam in content
     assert "Open plaats" in content
-    assert "Workshop 0 van 3 gehouden" in content
+    assert "Geen publieke informatie over dit traject." in content
     assert "Stad Hasselt" in content and "Gemeente Kampenhout" in content
 
 
@@ -155,7 +155,7 @@ def test_trajectory_page_tells_the_story(programme, client, time_machine):
     assert "Stad Sint-Niklaas</a> (trekker)" in content
     assert "Lokaal bestuur Temse</a> (partner)" in content
     assert "<strong>drie</strong>" in content
-    assert "Workshop 1 van 3 gehouden" in content
+    assert "1 van 3 workshops gehouden; 1 verslag gepubliceerd." in content
     assert "november 2022 – april 2023" in content
 
 

@@ -13,10 +13,12 @@ pytestmark = pytest.mark.django_db
 
 # Queries per page. The same numbers must hold with twenty times the data.
 QUERIES = {
-    "portaal:home": 9,
-    "besturen:list": 6,
+    "portaal:home": 13,
+    "portaal:rondes": 2,
+    "portaal:ronde": 13,
+    "besturen:list": 7,
     "besturen:detail": 10,
-    "trajecten:list": 7,
+    "trajecten:list": 8,
     "trajecten:detail": 10,
     "workshops:detail": 3,
 }
@@ -26,6 +28,8 @@ def _sample_urls():
     traject = Traject.objects.get(slug="pilootproject-kenniscentrum-waasland")
     return {
         "portaal:home": reverse("portaal:home"),
+        "portaal:rondes": reverse("portaal:rondes"),
+        "portaal:ronde": reverse("portaal:ronde", args=["2022-2023"]),
         "besturen:list": reverse("besturen:list"),
         "besturen:detail": reverse("besturen:detail", args=["imog"]),
         "trajecten:list": reverse("trajecten:list") + "?soort=pilootproject",

@@ -1,7 +1,7 @@
 """The comparison page: the status grid, the action-domain matrix and the computed summary."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,8 @@ from trajecten.models import Actiedomein, Pilotkandidaat, Traject
 from workshops.models import Workshop
 
 URL = "/vergelijk/"
+INSIDE = datetime(2023, 3, 1, 10, tzinfo=UTC)  # the 2022-2023 round is running
+AFTER = datetime(2026, 12, 1, 10, tzinfo=UTC)
 QUERIES = 12
 
 
@@ -36,6 +38,7 @@ def test_it_lists_every_trajectory_with_its_three_workshops(programme, client):
 
 def test_every_table_scrolls_inside_its_own_wrapper(programme, client):
     halle = Traject.objects.get(slug="strategie-halle")
+    factories.publish_report(halle.workshops.get(volgnummer=1), "Verslag.")
     halle.prioritaire_actiedomeinen.add(Actiedomein.objects.get(slug="textiel"))
     html = client.get(URL).content.decode()
     tables = html.count("<table")
@@ -44,7 +47,8 @@ def test_every_table_scrolls_inside_its_own_wrapper(programme, client):
     assert len(wrapped) == tables
 
 
-def test_status_cells_say_their_status_in_words(programme, client):
+def test_status_cells_say_their_status_in_words(programme, client, time_machine):
+    time_machine.move_to(INSIDE)
     halle = Traject.objects.get(slug="strategie-halle")
     w1, w2, w3 = halle.workshops.order_by("volgnummer")
     factories.publish_report(w1, "Een gepubliceerd verslag.")
@@ -53,22 +57,36 @@ def test_status_cells_say_their_status_in_words(programme, client):
     w3.gepland_op = timezone.now() + timedelta(days=10)
     w3.save()
     html = client.get(URL).content.decode()
-    row = html.split(">Halle</a></th>", 1)[1].split("</tr>", 1)[0]
+    row = html.split(">Halle</a>", 1)[1].split("</tr>", 1)[0]
     assert "Gehouden" in row
     assert "Geannuleerd" in row
     assert "Gepland" in row
-    # The other trajectories' workshops had their date (the trajectory's end) pass unreported.
-    other = html.split(">Turnhout</a></th>", 1)[1].split("</tr>", 1)[0]
-    assert other.count("Achter op planning") == 3
+    # Workshops without a date are not known to be late: never "achter op planning".
+    other = html.split(">Turnhout</a>", 1)[1].split("</tr>", 1)[0]
+    assert other.count("Nog geen datum") == 3
+    assert "Achter op planning" not in other
 
 
-def test_summary_is_computed_from_the_data(programme, client):
+def test_a_past_round_shows_final_states_only(programme, client, time_machine):
+    time_machine.move_to(AFTER)
+    halle = Traject.objects.get(slug="strategie-halle")
+    factories.publish_report(halle.workshops.get(volgnummer=1), "Verslag.")
+    html = client.get(URL).content.decode()
+    assert "achter op planning" not in html.lower()
+    assert ">Gepland<" not in html and "nog geen datum" not in html.lower()
+    row = html.split(">Turnhout</a>", 1)[1].split("</tr>", 1)[0]
+    assert row.count("Niets vastgelegd") == 3
+    assert "Geen publieke informatie" in row
+
+
+def test_summary_is_computed_from_the_data(programme, client, time_machine):
+    time_machine.move_to(INSIDE)
     text = _summary(client.get(URL))
     assert "Deze ronde telt 9 trajecten: 6 strategietrajecten en 3 pilootprojecten" in text
     assert "met samen 10 deelnemende besturen" in text
     assert "Voor 1 plaats is het bestuur nog niet bekend." in text
     assert "Van de 27 geplande workshops is er nog geen enkele gehouden." in text
-    assert "9 trajecten lopen achter op planning" in text
+    assert "Geen enkel traject loopt achter op planning." in text
     assert "Nog geen van de 6 strategietrajecten heeft een kandidaat-pilootproject" in text
 
     halle = Traject.objects.get(slug="strategie-halle")
@@ -89,14 +107,14 @@ def test_results_count_only_once_the_trajectory_has_published_content(programme,
     Pilotkandidaat.objects.create(traject=turnhout, naam="Nog niet publiek kandidaat")
     response = client.get(URL)
     assert "Nog niet publiek kandidaat" not in response.content.decode()
-    assert "Nog geen van de 6 strategietrajecten" in _summary(response)
+    assert "Geen van de 6 strategietrajecten publiceerde" in _summary(response)
 
 
 def test_pilot_modules_appear_in_the_grid(programme, client):
     kortrijk = Traject.objects.get(slug="pilootproject-deelfabriek-kortrijk")
     add_activity(kortrijk)
     html = client.get(URL).content.decode()
-    row = html.split(">Kortrijk</a></th>", 1)[1].split("</tr>", 1)[0]
+    row = html.split(">Kortrijk</a>", 1)[1].split("</tr>", 1)[0]
     assert row.count("Bezig") == 3
     assert row.count("Niet gekozen") == 3
     assert (
@@ -107,14 +125,15 @@ def test_pilot_modules_appear_in_the_grid(programme, client):
 
 def test_domain_matrix_marks_the_chosen_domains(programme, client):
     halle = Traject.objects.get(slug="strategie-halle")
+    factories.publish_report(halle.workshops.get(volgnummer=1), "Verslag.")
     halle.prioritaire_actiedomeinen.add(
         *Actiedomein.objects.filter(slug__in=["textiel", "energie"])
     )
     html = client.get(URL).content.decode()
     matrix = html.split('id="caption-domeinen"', 1)[1]
-    row = matrix.split(">Halle</a></th>", 1)[1].split("</tr>", 1)[0]
+    row = matrix.split(">Halle</a>", 1)[1].split("</tr>", 1)[0]
     assert row.count('<span aria-hidden="true">●</span> ja') == 2
-    other = matrix.split(">Turnhout</a></th>", 1)[1].split("</tr>", 1)[0]
+    other = matrix.split(">Turnhout</a>", 1)[1].split("</tr>", 1)[0]
     assert other.count("nee") == 2
     assert "Door geen enkel traject gekozen: circulair bouwen," in html
 
@@ -125,9 +144,9 @@ def test_without_chosen_domains_there_is_no_empty_matrix(programme, client):
     assert "Nog geen enkel traject heeft zijn prioritaire actiedomeinen vastgelegd" in html
 
 
-def test_unknown_round_is_a_clear_404(programme, client):
+def test_unknown_round_is_a_clear_400(programme, client):
     response = client.get(URL, {"ronde": "bestaat-niet"})
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert "bestaat niet" in response.content.decode()
 
 

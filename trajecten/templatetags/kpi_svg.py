@@ -31,7 +31,7 @@ def getal(value) -> str:
 
 @register.filter
 def heeft_publieke_inhoud(traject) -> bool:
-    return traject.has_public_content
+    return traject.is_openbaar
 
 
 @register.simple_tag

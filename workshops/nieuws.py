@@ -1,8 +1,10 @@
-"""What the public can follow: published reports, published updates and newly planned workshops.
+"""The one news stream: published reports, published updates and newly planned workshops.
 
-Feeds and digests read the same list, so what a feed reader shows and what an e-mail says never
-disagree. Every source is one query whatever the amount of data, and `interne_notities` is never
-even loaded from the database.
+The home page's "Laatste nieuws", the Atom/RSS feeds and the e-mail digests read this same list,
+newest first by publication time, so what a page, a feed reader and an e-mail say never
+disagree. It lives in `workshops` so that both `volgen` and `portaal` may import it. Every
+source is one query whatever the amount of data, and `interne_notities` is never even loaded
+from the database.
 """
 
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from workshops.models import Coachingsmoment, Workshop
 VERSLAG = "verslag"
 UPDATE = "update"
 GEPLAND = "gepland"
+MIJLPAAL = "mijlpaal"
 
 # Fields of the report models a public item may read; `interne_notities` is not among them.
 _MOMENT_FIELDS = [
@@ -163,11 +166,61 @@ def _planned_workshop(workshop: Workshop) -> Nieuwsitem:
     )
 
 
+def completed_trajectories(traject_filter: Q) -> list[Nieuwsitem]:
+    """A milestone per trajectory whose workshops were all held: "traject afgerond".
+
+    Its time is when the last of its workshops was first recorded as held (from the change
+    history). One query: the workshops of the trajectories asked for, grouped here.
+    """
+    first_held = (
+        Workshop.history.filter(id=OuterRef("pk"), status=Workshop.Status.GEHOUDEN)
+        .order_by("history_date")
+        .values("history_date")[:1]
+    )
+    rows = (
+        Workshop.objects.filter(traject_filter)
+        .exclude(status=Workshop.Status.GEANNULEERD)
+        .select_related("traject")
+        .only(*_MOMENT_FIELDS, *_TRAJECT_FIELDS, "traject__gestopt", "volgnummer")
+        .annotate(gehouden_sinds=Coalesce(Subquery(first_held), F("bijgewerkt_op")))
+        .order_by("traject_id", "volgnummer")
+    )
+    by_traject: dict[int, list[Workshop]] = {}
+    for workshop in rows:
+        by_traject.setdefault(workshop.traject_id, []).append(workshop)
+    items = []
+    for workshops in by_traject.values():
+        traject = workshops[0].traject
+        if traject.gestopt or not all(w.is_held for w in workshops):
+            continue
+        when = max(w.gehouden_sinds for w in workshops)
+        is_demo = any(w.is_demo for w in workshops)
+        items.append(
+            Nieuwsitem(
+                soort=MIJLPAAL,
+                guid=tag_uri(f"traject/{traject.pk}/afgerond"),
+                titel=f"{_prefix(is_demo)}Traject afgerond: {traject.titel}",
+                html=_demo_note(is_demo)
+                + format_html(
+                    "<p>Alle {} workshops van het traject {} zijn gehouden.</p>",
+                    len(workshops),
+                    traject.titel,
+                ),
+                samenvatting=f"Traject afgerond: alle {len(workshops)} workshops gehouden",
+                link=traject.get_absolute_url(),
+                gepubliceerd_op=when,
+                bijgewerkt_op=when,
+                traject=traject,
+                is_demo=is_demo,
+            )
+        )
+    return items
+
+
 def _published_moments(model, traject_filter: Q) -> QuerySet:
     own_fields = ["volgnummer", "titel"] if model is Workshop else ["onderwerp"]
     return (
-        model.objects.gepubliceerd()
-        .exclude(verslag_html="")
+        model.objects.openbaar()
         .filter(traject_filter)
         .select_related("traject")
         .only(*_MOMENT_FIELDS, *_TRAJECT_FIELDS, *own_fields)
@@ -203,7 +256,7 @@ def public_items(
     until: datetime | None = None,
     limit: int | None = 50,
 ) -> list[Nieuwsitem]:
-    """The newest public items, newest first: four queries, whatever the amount of data.
+    """The newest public items, newest first: five queries, whatever the amount of data.
 
     `traject_filter` is a Q on the item's `traject` (for example `Q(traject__slug=...)`);
     `since`/`until` bound the publication time (since exclusive, until inclusive).
@@ -213,7 +266,7 @@ def public_items(
         (_published_moments(Workshop, traject_filter), "tijdstip", _workshop_report),
         (_published_moments(Coachingsmoment, traject_filter), "tijdstip", _coaching_report),
         (
-            Update.objects.gepubliceerd()
+            Update.objects.openbaar()
             .filter(traject_filter)
             .select_related("traject")
             .annotate(tijdstip=Coalesce("gepubliceerd_op", "bijgewerkt_op")),
@@ -232,5 +285,10 @@ def public_items(
         if limit is not None:
             queryset = queryset[:limit]
         items.extend(build(row) for row in queryset)
+    for milestone in completed_trajectories(traject_filter):
+        if (since is None or milestone.gepubliceerd_op > since) and (
+            until is None or milestone.gepubliceerd_op <= until
+        ):
+            items.append(milestone)
     items.sort(key=lambda item: item.gepubliceerd_op, reverse=True)
     return items[:limit] if limit is not None else items
