@@ -321,6 +321,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Database sessions that read as empty while the database is down (lokaal/sessions.py).
+SESSION_ENGINE = "lokaal.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = _int("SESSION_IDLE_MINUTES", 120, minimum=5) * 60
 SESSION_SAVE_EVERY_REQUEST = True
