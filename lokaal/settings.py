@@ -329,6 +329,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 CSRF_COOKIE_HTTPONLY = True
+# A refused form gets a Dutch page that needs no database (lokaal/errors.py).
+CSRF_FAILURE_VIEW = "lokaal.errors.csrf_failure"
 SECURE_SSL_REDIRECT = SECURE and _bool("DJANGO_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Load balancers probe /healthz over plain HTTP: it answers there instead of redirecting.

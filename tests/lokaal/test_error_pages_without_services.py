@@ -96,3 +96,19 @@ def test_error_pages_render_with_the_database_and_cache_down(
     assert title in response.content.decode()
     # The error page does not end the visitor's session.
     assert response.cookies.get("sessionid") is None or response.cookies["sessionid"].value
+
+
+@pytest.mark.parametrize("with_session", [False, True], ids=["anonymous", "session-cookie"])
+def test_a_form_without_csrf_token_gets_a_dutch_403_with_the_database_down(
+    request, with_session
+):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    if with_session:
+        client.cookies["sessionid"] = request.getfixturevalue("logged_in_cookie")
+    request.getfixturevalue("services_down")
+    response = client.post("/404/", {"naam": "x"})
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert '<html lang="nl">' in text
+    assert "Formulier verlopen" in text and "Er werd niets bewaard" in text
+    assert "CSRF" not in text and "Forbidden" not in text
