@@ -10,7 +10,7 @@ from trajecten.markdown import render_markdown
 from trajecten.models import Traject
 from trajecten.versioning import locked_at_version, versioned_save
 from workshops.models import Bijlage, Coachingsmoment, SjabloonWorkshop, Workshop
-from workshops.uploads import CheckedUpload
+from workshops.uploads import DISK_FULL_ERRNOS, CheckedUpload, UploadNotStored
 
 
 @transaction.atomic
@@ -178,7 +178,11 @@ def bijlage_add(
     is_publiek: bool,
     by: AbstractBaseUser,
 ) -> Bijlage:
-    """Store an upload that passed `workshops.uploads.check_upload`."""
+    """Store an upload that passed `workshops.uploads.check_upload`.
+
+    A full disk raises `UploadNotStored` (a Dutch ValidationError): the storage leaves no partial
+    file and the transaction no row, nor anything else the calling service saved with it.
+    """
     bijlage = Bijlage(
         titel=titel or checked.bestandsnaam[:200],
         is_publiek=is_publiek,
@@ -192,7 +196,12 @@ def bijlage_add(
         bijlage.workshop = moment
     else:
         bijlage.coachingsmoment = moment
-    bijlage.bestand.save(checked.bestandsnaam, upload, save=False)
+    try:
+        bijlage.bestand.save(checked.bestandsnaam, upload, save=False)
+    except OSError as error:
+        if error.errno in DISK_FULL_ERRNOS:
+            raise UploadNotStored from error
+        raise
     bijlage._history_user = by
     bijlage.save()
     return bijlage

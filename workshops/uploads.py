@@ -8,6 +8,7 @@ default 40): a small file can hold a huge picture whose decoding would take a wo
 The size limit is `settings.MAX_UPLOAD_MB` (environment variable MAX_UPLOAD_MB, default 10).
 """
 
+import errno
 import os
 import warnings
 from dataclasses import dataclass
@@ -49,6 +50,26 @@ ACCEPT_ATTRIBUTE = ",".join(sorted(f".{ext}" for exts in ALLOWED.values() for ex
 KINDS_TEXT = "PDF, Word, Excel, PowerPoint, OpenDocument, JPEG, PNG, GIF of WebP"
 # Reading the first bytes is enough for every kind above (zipped office files included).
 SNIFF_BYTES = 8192
+
+
+# What the operating system says when the disk (or the site's quota on it) has no room left.
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+
+
+class UploadNotStored(ValidationError):
+    """The disk had no room for a checked upload: nothing was stored, not even part of it.
+
+    A ValidationError, so a form view shows it as the form's error (status 400) with
+    `form.add_error(None, error)` and keeps what the coach typed.
+    """
+
+    def __init__(self):
+        super().__init__(
+            "Het bestand kon niet bewaard worden: de schijf van de server is vol. Er werd niets "
+            "bewaard, ook niet de rest van het formulier. Probeer het later opnieuw of meld het "
+            "aan de programmabeheerder.",
+            code="schijf_vol",
+        )
 
 
 @dataclass(frozen=True)
