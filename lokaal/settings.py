@@ -289,6 +289,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_REQUEST_BYTES = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 # Images with more pixels than this are refused from their header, before decoding.
 MAX_IMAGE_PIXELS = _int("MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000
+# An image longer than this on its long side keeps its original for coaches; public pages get a
+# copy downscaled to this size (workshops/uploads.py).
+PUBLIC_IMAGE_MAX_SIDE = _int("PUBLIC_IMAGE_MAX_SIDE", 2000, minimum=100)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

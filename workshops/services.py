@@ -10,7 +10,7 @@ from trajecten.markdown import render_markdown
 from trajecten.models import Traject
 from trajecten.versioning import locked_at_version, versioned_save
 from workshops.models import Bijlage, Coachingsmoment, SjabloonWorkshop, Workshop
-from workshops.uploads import DISK_FULL_ERRNOS, CheckedUpload, UploadNotStored
+from workshops.uploads import DISK_FULL_ERRNOS, CheckedUpload, UploadNotStored, public_copy
 
 
 @transaction.atomic
@@ -196,9 +196,15 @@ def bijlage_add(
         bijlage.workshop = moment
     else:
         bijlage.coachingsmoment = moment
+    copy = public_copy(upload, checked=checked)
     try:
         bijlage.bestand.save(checked.bestandsnaam, upload, save=False)
+        if copy is not None:
+            bijlage.publieke_kopie.save(checked.bestandsnaam, copy, save=False)
     except OSError as error:
+        # No file without its row: the original goes when its public copy found no room.
+        if bijlage.bestand.name:
+            bijlage.bestand.storage.delete(bijlage.bestand.name)
         if error.errno in DISK_FULL_ERRNOS:
             raise UploadNotStored from error
         raise

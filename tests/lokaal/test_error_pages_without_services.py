@@ -99,9 +99,7 @@ def test_error_pages_render_with_the_database_and_cache_down(
 
 
 @pytest.mark.parametrize("with_session", [False, True], ids=["anonymous", "session-cookie"])
-def test_a_form_without_csrf_token_gets_a_dutch_403_with_the_database_down(
-    request, with_session
-):
+def test_a_form_without_csrf_token_gets_a_dutch_403_with_the_database_down(request, with_session):
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     if with_session:
         client.cookies["sessionid"] = request.getfixturevalue("logged_in_cookie")
