@@ -75,15 +75,26 @@ def moment_save(
         by=by,
         update_fields=[*fields, "verslag_html", "bijgewerkt_op"],
     )
-    for attachment in attachments:
-        bijlage_add(
-            moment=moment,
-            upload=attachment.upload,
-            checked=attachment.checked,
-            titel=attachment.titel,
-            is_publiek=attachment.is_publiek,
-            by=by,
-        )
+    added: list[Bijlage] = []
+    try:
+        for attachment in attachments:
+            added.append(
+                bijlage_add(
+                    moment=moment,
+                    upload=attachment.upload,
+                    checked=attachment.checked,
+                    titel=attachment.titel,
+                    is_publiek=attachment.is_publiek,
+                    by=by,
+                )
+            )
+    except UploadNotStored:
+        # The transaction drops the rows; the files stored before the disk filled go too.
+        for bijlage in added:
+            for stored in (bijlage.bestand, bijlage.publieke_kopie):
+                if stored.name:
+                    stored.storage.delete(stored.name)
+        raise
     return moment
 
 

@@ -70,7 +70,7 @@ def test_a_full_disk_refuses_the_upload_with_a_dutch_message_and_saves_nothing(
             base_versie=workshop.versie,
             fields=["verslag"],
             by=coach,
-            attachment=attachment,
+            attachments=[attachment],
         )
 
     if refused_as is UploadNotStored:
