@@ -293,6 +293,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_REQUEST_BYTES = MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 # Images with more pixels than this are refused from their header, before decoding.
 MAX_IMAGE_PIXELS = _int("MAX_IMAGE_MEGAPIXELS", 40, minimum=1) * 1_000_000
+# An image longer than this on its long side keeps its original for coaches; public pages get a
+# copy downscaled to this size (workshops/uploads.py).
+PUBLIC_IMAGE_MAX_SIDE = _int("PUBLIC_IMAGE_MAX_SIDE", 2000, minimum=100)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -325,12 +328,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Database sessions that read as empty while the database is down (lokaal/sessions.py).
+SESSION_ENGINE = "lokaal.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = _int("SESSION_IDLE_MINUTES", 120, minimum=5) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 CSRF_COOKIE_HTTPONLY = True
+# A refused form gets a Dutch page that needs no database (lokaal/errors.py).
+CSRF_FAILURE_VIEW = "lokaal.errors.csrf_failure"
 SECURE_SSL_REDIRECT = SECURE and _bool("DJANGO_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Load balancers probe /healthz over plain HTTP: it answers there instead of redirecting.

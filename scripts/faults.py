@@ -481,7 +481,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from workshops.models import Bijlage, Workshop
 from workshops.services import bijlage_add
-from workshops.uploads import CheckedUpload
+from workshops.uploads import CheckedUpload, UploadNotStored
 user, _ = User.objects.get_or_create(username="schijf-vol")
 workshop = Workshop.objects.first()
 size = 150 * 1024
@@ -499,9 +499,11 @@ for n in range(8):
             moment=workshop, upload=upload, checked=checked, titel="", is_publiek=False, by=user
         )
         ok += 1
-    except OSError as exc:
+    except (OSError, UploadNotStored) as exc:
+        # A full disk reaches the form as UploadNotStored (Dutch), caused by the ENOSPC.
+        cause = exc.__cause__ if isinstance(exc, UploadNotStored) else exc
         failed += 1
-        errors.add(errno.errorcode.get(exc.errno, str(exc.errno)))
+        errors.add(errno.errorcode.get(cause.errno, str(cause.errno)))
     slowest = max(slowest, time.monotonic() - started)
 rows = list(Bijlage.objects.filter(geupload_door=user))
 broken = sum(

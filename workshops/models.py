@@ -238,6 +238,8 @@ class Bijlage(Versioned, models.Model):
     mime_type = models.CharField(max_length=100, editable=False, blank=True)
     grootte = models.PositiveBigIntegerField(editable=False, default=0)
     is_afbeelding = models.BooleanField(editable=False, default=False)
+    # A large image's downscaled copy, served to the public; coaches get `bestand`.
+    publieke_kopie = models.FileField(upload_to=_upload_path, editable=False, blank=True)
     is_publiek = models.BooleanField(
         "publiek", default=False, help_text="Publieke bijlagen verschijnen bij het verslag."
     )

@@ -10,7 +10,7 @@ from trajecten.markdown import render_markdown
 from trajecten.models import Traject
 from trajecten.versioning import locked_at_version, versioned_save
 from workshops.models import Bijlage, Coachingsmoment, SjabloonWorkshop, Workshop
-from workshops.uploads import CheckedUpload
+from workshops.uploads import DISK_FULL_ERRNOS, CheckedUpload, UploadNotStored, public_copy
 
 
 @transaction.atomic
@@ -75,15 +75,26 @@ def moment_save(
         by=by,
         update_fields=[*fields, "verslag_html", "bijgewerkt_op"],
     )
-    for attachment in attachments:
-        bijlage_add(
-            moment=moment,
-            upload=attachment.upload,
-            checked=attachment.checked,
-            titel=attachment.titel,
-            is_publiek=attachment.is_publiek,
-            by=by,
-        )
+    added: list[Bijlage] = []
+    try:
+        for attachment in attachments:
+            added.append(
+                bijlage_add(
+                    moment=moment,
+                    upload=attachment.upload,
+                    checked=attachment.checked,
+                    titel=attachment.titel,
+                    is_publiek=attachment.is_publiek,
+                    by=by,
+                )
+            )
+    except UploadNotStored:
+        # The transaction drops the rows; the files stored before the disk filled go too.
+        for bijlage in added:
+            for stored in (bijlage.bestand, bijlage.publieke_kopie):
+                if stored.name:
+                    stored.storage.delete(stored.name)
+        raise
     return moment
 
 
@@ -180,7 +191,11 @@ def bijlage_add(
     is_publiek: bool,
     by: AbstractBaseUser,
 ) -> Bijlage:
-    """Store an upload that passed `workshops.uploads.check_upload`."""
+    """Store an upload that passed `workshops.uploads.check_upload`.
+
+    A full disk raises `UploadNotStored` (a Dutch ValidationError): the storage leaves no partial
+    file and the transaction no row, nor anything else the calling service saved with it.
+    """
     bijlage = Bijlage(
         titel=titel or checked.bestandsnaam[:200],
         is_publiek=is_publiek,
@@ -194,7 +209,18 @@ def bijlage_add(
         bijlage.workshop = moment
     else:
         bijlage.coachingsmoment = moment
-    bijlage.bestand.save(checked.bestandsnaam, upload, save=False)
+    copy = public_copy(upload, checked=checked)
+    try:
+        bijlage.bestand.save(checked.bestandsnaam, upload, save=False)
+        if copy is not None:
+            bijlage.publieke_kopie.save(checked.bestandsnaam, copy, save=False)
+    except OSError as error:
+        # No file without its row: the original goes when its public copy found no room.
+        if bijlage.bestand.name:
+            bijlage.bestand.storage.delete(bijlage.bestand.name)
+        if error.errno in DISK_FULL_ERRNOS:
+            raise UploadNotStored from error
+        raise
     bijlage._history_user = by
     bijlage.save()
     return bijlage

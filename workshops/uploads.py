@@ -6,8 +6,12 @@ renamed .png are both refused. Images are also opened and fully decoded with Pil
 after their header showed at most `settings.MAX_IMAGE_PIXELS` pixels (MAX_IMAGE_MEGAPIXELS,
 default 40): a small file can hold a huge picture whose decoding would take a worker's memory.
 The size limit is `settings.MAX_UPLOAD_MB` (environment variable MAX_UPLOAD_MB, default 10).
+An accepted image longer than `settings.PUBLIC_IMAGE_MAX_SIDE` pixels (default 2000) on its long
+side gets a downscaled copy for public pages (`public_copy`); the original stays for coaches.
 """
 
+import errno
+import io
 import os
 import warnings
 from dataclasses import dataclass
@@ -15,8 +19,9 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Detected MIME type → the extensions a file of that kind may carry.
 DOCUMENTS = {
@@ -49,6 +54,26 @@ ACCEPT_ATTRIBUTE = ",".join(sorted(f".{ext}" for exts in ALLOWED.values() for ex
 KINDS_TEXT = "PDF, Word, Excel, PowerPoint, OpenDocument, JPEG, PNG, GIF of WebP"
 # Reading the first bytes is enough for every kind above (zipped office files included).
 SNIFF_BYTES = 8192
+
+
+# What the operating system says when the disk (or the site's quota on it) has no room left.
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+
+
+class UploadNotStored(ValidationError):
+    """The disk had no room for a checked upload: nothing was stored, not even part of it.
+
+    A ValidationError, so a form view shows it as the form's error (status 400) with
+    `form.add_error(None, error)` and keeps what the coach typed.
+    """
+
+    def __init__(self):
+        super().__init__(
+            "Het bestand kon niet bewaard worden: de schijf van de server is vol. Er werd niets "
+            "bewaard, ook niet de rest van het formulier. Probeer het later opnieuw of meld het "
+            "aan de programmabeheerder.",
+            code="schijf_vol",
+        )
 
 
 @dataclass(frozen=True)
@@ -162,3 +187,34 @@ def _check_image(upload: UploadedFile, *, expected_format: str) -> None:
         raise refused from None
     finally:
         upload.seek(0)
+
+
+def public_copy(upload: UploadedFile, *, checked: CheckedUpload) -> ContentFile | None:
+    """A downscaled copy of an image that passed `check_upload`, or None when it is small enough.
+
+    Only called after `check_upload`, so the pixel limit was checked from the header before this
+    decodes anything. The copy keeps the picture's orientation and drops its metadata (EXIF,
+    location); an animated GIF's copy is its first frame.
+    """
+    if not checked.is_afbeelding:
+        return None
+    limit = settings.PUBLIC_IMAGE_MAX_SIDE
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            if max(image.size) <= limit:
+                return None
+            image_format = image.format
+            copy = ImageOps.exif_transpose(image)
+            copy.thumbnail((limit, limit), Image.Resampling.LANCZOS)
+            if image_format == "JPEG" and copy.mode not in {"RGB", "L"}:
+                copy = copy.convert("RGB")
+            output = io.BytesIO()
+            copy.save(
+                output,
+                format=image_format,
+                **({"quality": 85} if image_format in {"JPEG", "WEBP"} else {}),
+            )
+    finally:
+        upload.seek(0)
+    return ContentFile(output.getvalue(), name=checked.bestandsnaam)

@@ -25,13 +25,17 @@ def bijlage_download(request, pk):
     )
     if not bijlage.is_public:
         raise Http404("Deze bijlage is niet publiek.")
-    return serve_bijlage(bijlage)
+    return serve_bijlage(bijlage, public=True)
 
 
-def serve_bijlage(bijlage: Bijlage) -> FileResponse:
-    """A checked image is shown inline; any other file is a download with a safe type."""
+def serve_bijlage(bijlage: Bijlage, *, public: bool = False) -> FileResponse:
+    """A checked image is shown inline; any other file is a download with a safe type.
+
+    The public gets a large image's downscaled copy when it has one; coaches get the original.
+    """
+    stored = bijlage.publieke_kopie if public and bijlage.publieke_kopie else bijlage.bestand
     try:
-        handle = bijlage.bestand.open("rb")
+        handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404("Het bestand van deze bijlage ontbreekt.") from None
     content_type = bijlage.mime_type if bijlage.is_afbeelding else "application/octet-stream"

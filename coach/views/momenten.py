@@ -19,6 +19,7 @@ from coach.views.shared import (
 from trajecten.versioning import StaleEdit, changes_between
 from workshops import services
 from workshops.models import Bijlage, Coachingsmoment, Workshop
+from workshops.uploads import UploadNotStored
 
 
 @dataclass(frozen=True)
@@ -139,15 +140,19 @@ def moment_verslag(request, slug, soort, **ids):
     conflict = None
     if request.method == "POST" and form.is_valid():
         attachments = form.new_attachments()
-        conflict = save_or_conflict(
-            lambda: services.moment_save(
-                moment=form.instance,
-                base_versie=form.base_versie,
-                fields=form.saved_fields,
-                attachments=attachments,
-                by=request.user,
+        try:
+            conflict = save_or_conflict(
+                lambda: services.moment_save(
+                    moment=form.instance,
+                    base_versie=form.base_versie,
+                    fields=form.saved_fields,
+                    attachments=attachments,
+                    by=request.user,
+                )
             )
-        )
+        except UploadNotStored as not_stored:  # a full disk: nothing saved, the form kept (400)
+            form.add_error("bestand", not_stored)
+            return _verslag_page(request, traject, kind, saved, form, None)
         if conflict is not None:
             saved = _saved(conflict.current)
             saved.traject = traject

@@ -1,5 +1,6 @@
 """Every coach form: valid input saves and shows where it should; bad input changes nothing."""
 
+import errno
 from datetime import timedelta
 
 import pytest
@@ -304,6 +305,34 @@ def test_one_refused_file_refuses_the_whole_save(coach_client, world):
     assert "virus.exe" in " ".join(response.context["form"].errors["bestand"])
     assert "Nieuwe tekst" in response.text  # the report typed so far is still on the page
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("refused_at", [1, 2], ids=["first-file", "second-file"])
+def test_a_full_disk_refuses_the_save_with_a_dutch_message_and_keeps_the_form(
+    coach_client, world, settings, monkeypatch, refused_at
+):
+    from django.core.files.storage import FileSystemStorage
+
+    written = []
+    original_save = FileSystemStorage._save
+
+    def disk_fills(self, name, content):
+        written.append(name)
+        if len(written) >= refused_at:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_fills)
+    workshop = world.workshop
+    before = snapshot()
+    files = [upload("foto.png", png_bytes(), "image/png"), upload("rapport.pdf", PDF_BYTES)]
+    data = verslag_data(workshop, verslag="Nieuwe tekst", bestand=files)
+    response = coach_client.post(moment_url("verslag", workshop), data)
+    assert response.status_code == 400
+    assert "de schijf van de server is vol" in " ".join(response.context["form"].errors["bestand"])
+    assert "Nieuwe tekst" in response.text
+    assert snapshot() == before
+    assert [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()] == []
 
 
 def test_public_image_appears_in_the_gallery_after_publishing(coach_client, client, world):
