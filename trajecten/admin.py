@@ -50,6 +50,9 @@ class RondeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["naam"]}
     autocomplete_fields = ["extra_besturen"]
 
+    class Media:
+        js = ["js/admin-slug.js"]  # a dash between years stays in the slug
+
 
 class DeelnameInline(admin.TabularInline):
     model = Deelname
@@ -68,7 +71,7 @@ class UpdateInline(admin.StackedInline):
 class TrajectAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
     list_display = ["titel", "soort", "status", "deelnemers", "gepland_start", "gepland_einde"]
     list_filter = ["ronde", "soort", "status"]
-    search_fields = ["titel", "samenvatting", "besturen__naam"]
+    search_fields = ["titel__fold", "samenvatting__fold", "besturen__naam__fold"]
     prepopulated_fields = {"slug": ["titel"]}
     autocomplete_fields = ["coaches", "prioritaire_actiedomeinen", "beleidsinstrumenten"]
     inlines = [DeelnameInline, UpdateInline]
@@ -108,7 +111,7 @@ class TrajectAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
 class UpdateAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
     list_display = ["titel", "traject", "datum", "gepubliceerd", "is_demo"]
     list_filter = ["gepubliceerd", "is_demo", "traject__soort"]
-    search_fields = ["titel", "tekst", "traject__titel"]
+    search_fields = ["titel__fold", "tekst__fold", "traject__titel__fold"]
     autocomplete_fields = ["traject", "auteur"]
     list_select_related = ["traject"]
     date_hierarchy = "datum"
@@ -143,7 +146,7 @@ class TrajectResultAdmin(SavesNewVersions, SimpleHistoryAdmin):
 @admin.register(LopendInitiatief)
 class LopendInitiatiefAdmin(TrajectResultAdmin):
     list_display = ["naam", "traject", "actiedomein", "eigenaar", "status"]
-    search_fields = ["naam", "eigenaar"]
+    search_fields = ["naam__fold", "eigenaar__fold"]
 
 
 @admin.register(Beleidsactie)

@@ -109,9 +109,7 @@ def test_snippets_mark_matches_and_cut_at_word_boundaries(published, client):
 
 
 def test_accents_in_the_text_are_marked_for_a_query_without_them(published, client):
-    hit = next(
-        h for h in _search(client, "repaircafe").context["page"] if h.kind == "Verslag"
-    )
+    hit = next(h for h in _search(client, "repaircafe").context["page"] if h.kind == "Verslag")
     assert "<mark>Repair Café</mark>" in hit.fragment
 
 
