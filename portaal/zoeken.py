@@ -356,6 +356,10 @@ def snippet(text: str, terms: list[str]) -> SafeString | str:
         at = folded.find(term)
         while at >= 0:
             begin, finish = positions[at], positions[at + len(term) - 1] + 1
+            while begin > 0 and text[begin - 1].isalnum():  # mark whole words: "circulaire"
+                begin -= 1
+            while finish < len(text) and text[finish].isalnum():
+                finish += 1
             if begin >= start and finish <= end:
                 spans.append((begin, finish))
             at = folded.find(term, at + len(term))
