@@ -19,9 +19,11 @@ PORT ?= 8000
 
 install: .venv/bin/uv
 	$(UV) sync --frozen --inexact --no-dev --quiet
+	$(PY) scripts/compile_locale.py
 
 install-dev: .venv/bin/uv
 	$(UV) sync --frozen --inexact --quiet
+	$(PY) scripts/compile_locale.py
 
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --no-input -v0

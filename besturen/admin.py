@@ -17,7 +17,8 @@ class LidmaatschapInline(admin.TabularInline):
 class BestuurAdmin(admin.ModelAdmin):
     list_display = ["naam", "soort", "provincie", "nis_code", "aantal_leden", "bijgewerkt_op"]
     list_filter = ["soort", "provincie"]
-    search_fields = ["naam", "korte_naam", "nis_code"]
+    # `fold`: case, accents and hyphens do not matter ("sint niklaas" finds Sint-Niklaas).
+    search_fields = ["naam__fold", "korte_naam__fold", "nis_code"]
     prepopulated_fields = {"slug": ["korte_naam"]}
     inlines = [LidmaatschapInline]
     fieldsets = [
@@ -39,6 +40,6 @@ class BestuurAdmin(admin.ModelAdmin):
 class LidmaatschapAdmin(admin.ModelAdmin):
     list_display = ["lid", "intercommunale", "geverifieerd", "toelichting"]
     list_filter = ["intercommunale", "geverifieerd"]
-    search_fields = ["lid__naam", "intercommunale__naam"]
+    search_fields = ["lid__naam__fold", "intercommunale__naam__fold"]
     autocomplete_fields = ["lid", "intercommunale"]
     list_select_related = ["lid", "intercommunale"]

@@ -74,7 +74,7 @@ if not SITE_URL.startswith(("http://", "https://")):
 VOLGEN_TAG_AUTHORITY = _str("VOLGEN_TAG_AUTHORITY", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lokaal.admin_site.ProgrammaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -254,6 +254,8 @@ TASKS = {
 LANGUAGE_CODE = "nl-be"
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
+# Dutch for what the packages' own catalogues leave in English (compiled by `make install`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

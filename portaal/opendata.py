@@ -36,45 +36,48 @@ from trajecten.models import (
 from trajecten.voortgang import MomentStaat, TrajectStaat
 from workshops.models import Coachingsmoment, Workshop
 
-LICENTIE = "CC BY 4.0"
-LICENTIE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
+LICENCE_URI = "https://creativecommons.org/licenses/by/4.0/"  # the licence itself, for DCAT
 # Spreadsheets run a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
-class Kolom:
-    naam: str
-    uitleg: str
-    waarde: Callable
+class Column:
+    name: str
+    description: str
+    value: Callable
+    datatype: str = "string"  # the CSVW / XML Schema datatype
 
 
 @dataclass(frozen=True)
 class Dataset:
     slug: str
-    titel: str
-    uitleg: str
-    kolommen: tuple[Kolom, ...]
-    rijen: Callable[[], Iterable]
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: Callable[[], Iterable]
+    themes: tuple[str, ...] = ()
     # The lookup from a row to its round, for `?ronde=`; None when rows belong to no round.
     ronde_pad: str | None = None
 
     @property
-    def kolomnamen(self) -> list[str]:
-        return [kolom.naam for kolom in self.kolommen]
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
 
     def records(self, ronde: Ronde | None = None) -> list[dict]:
-        rows = self.rijen()
+        rows = self.rows()
         if ronde is not None and self.ronde_pad:
             rows = rows.filter(**{self.ronde_pad: ronde}).distinct()
-        return [{k.naam: k.waarde(obj) for k in self.kolommen} for obj in rows]
+        return [{c.name: c.value(obj) for c in self.columns} for obj in rows]
 
 
 def _url(obj) -> str:
     return settings.SITE_URL + obj.get_absolute_url()
 
 
-def _datum(value: date | datetime | None) -> str | None:
+def _iso(value: date | datetime | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -141,7 +144,7 @@ def _metingen():
     )
 
 
-TRAJECT = Kolom("traject", "De slug van het traject (zie trajecten).", lambda o: o.traject.slug)
+TRAJECT = Column("traject", "De slug van het traject (zie trajecten).", lambda o: o.traject.slug)
 
 DATASETS: tuple[Dataset, ...] = (
     Dataset(
@@ -150,57 +153,61 @@ DATASETS: tuple[Dataset, ...] = (
         "Alle besturen op het portaal: deelnemers, besturen die als deelnemer genoemd worden "
         "en de gemeentevennoten van de deelnemende intercommunales.",
         (
-            Kolom("slug", "Vaste sleutel van het bestuur.", lambda b: b.slug),
-            Kolom("naam", "Officiële naam.", lambda b: b.naam),
-            Kolom("korte_naam", "Naam in lijsten en op de kaart.", lambda b: b.korte_naam),
-            Kolom("soort", "stad, gemeente, intercommunale of andere (code).", lambda b: b.soort),
-            Kolom(
+            Column("slug", "Vaste sleutel van het bestuur.", lambda b: b.slug),
+            Column("naam", "Officiële naam.", lambda b: b.naam),
+            Column("korte_naam", "Naam in lijsten en op de kaart.", lambda b: b.korte_naam),
+            Column("soort", "stad, gemeente, intercommunale of andere (code).", lambda b: b.soort),
+            Column(
                 "provincie",
                 "Provincie (code), leeg als niet van toepassing.",
                 lambda b: b.provincie,
             ),
-            Kolom(
+            Column(
                 "nis_code", "NIS-code van de gemeente (Statbel), anders leeg.", lambda b: b.nis_code
             ),
-            Kolom("website", "Website, als gekend.", lambda b: b.website),
-            Kolom(
+            Column("website", "Website, als gekend.", lambda b: b.website),
+            Column(
                 "breedtegraad", "Breedtegraad (WGS84) van het centrum.", lambda b: b.breedtegraad
             ),
-            Kolom("lengtegraad", "Lengtegraad (WGS84) van het centrum.", lambda b: b.lengtegraad),
-            Kolom(
+            Column("lengtegraad", "Lengtegraad (WGS84) van het centrum.", lambda b: b.lengtegraad),
+            Column(
                 "lid_van",
                 "Slugs van de intercommunales waarvan het bestuur gemeentevennoot is.",
                 lambda b: [m.intercommunale.slug for m in b.lid_van.all()],
             ),
-            Kolom(
+            Column(
                 "trajecten",
                 "Slugs van de trajecten waarin het bestuur deelneemt.",
                 lambda b: [d.traject.slug for d in b.deelnames.all()],
             ),
-            Kolom("url", "De pagina van het bestuur op dit portaal.", _url),
+            Column("url", "De pagina van het bestuur op dit portaal.", _url),
         ),
         _besturen,
-        "deelnames__traject__ronde",
+        ronde_pad="deelnames__traject__ronde",
+        themes=("GOVE", "REGI"),
     ),
     Dataset(
         "lidmaatschappen",
         "Gemeentevennoten van intercommunales",
         "Welke gemeente lid is van welke intercommunale, en of dat lidmaatschap nagegaan is.",
         (
-            Kolom("intercommunale", "Slug van de intercommunale.", lambda m: m.intercommunale.slug),
-            Kolom("lid", "Slug van de gemeente.", lambda m: m.lid.slug),
-            Kolom("lid_naam", "Naam van de gemeente.", lambda m: m.lid.naam),
-            Kolom("lid_nis_code", "NIS-code van de gemeente.", lambda m: m.lid.nis_code),
-            Kolom(
+            Column(
+                "intercommunale", "Slug van de intercommunale.", lambda m: m.intercommunale.slug
+            ),
+            Column("lid", "Slug van de gemeente.", lambda m: m.lid.slug),
+            Column("lid_naam", "Naam van de gemeente.", lambda m: m.lid.naam),
+            Column("lid_nis_code", "NIS-code van de gemeente.", lambda m: m.lid.nis_code),
+            Column(
                 "geverifieerd",
                 "true als bevestigd is dat het lidmaatschap vandaag nog geldt.",
                 lambda m: m.geverifieerd,
             ),
-            Kolom("toelichting", "Wat over het lidmaatschap geweten is.", lambda m: m.toelichting),
+            Column("toelichting", "Wat over het lidmaatschap geweten is.", lambda m: m.toelichting),
         ),
         lambda: Lidmaatschap.objects.select_related("intercommunale", "lid").order_by(
             "intercommunale__slug", "lid__slug"
         ),
+        themes=("GOVE", "REGI"),
     ),
     Dataset(
         "trajecten",
@@ -208,89 +215,89 @@ DATASETS: tuple[Dataset, ...] = (
         "Alle begeleidingstrajecten, met hun deelnemers, gekozen actiedomeinen en voortgang. "
         "De voortgang is berekend op het moment van downloaden.",
         (
-            Kolom("slug", "Vaste sleutel van het traject.", lambda t: t.slug),
-            Kolom("titel", "Titel.", lambda t: t.titel),
-            Kolom("ronde", "Slug van de ronde van het programma.", lambda t: t.ronde.slug),
-            Kolom("soort", "strategie of pilootproject.", lambda t: t.soort),
-            Kolom(
+            Column("slug", "Vaste sleutel van het traject.", lambda t: t.slug),
+            Column("titel", "Titel.", lambda t: t.titel),
+            Column("ronde", "Slug van de ronde van het programma.", lambda t: t.ronde.slug),
+            Column("soort", "strategie of pilootproject.", lambda t: t.soort),
+            Column(
                 "status",
                 "De voortgang zoals het portaal ze toont (code): "
                 + ", ".join(TrajectStaat.values)
                 + ".",
                 lambda t: t.voortgang.staat.value,
             ),
-            Kolom("samenvatting", "Publieke samenvatting.", lambda t: t.samenvatting),
-            Kolom("ambitie", "Publieke ambitie.", lambda t: t.ambitie),
-            Kolom(
+            Column("samenvatting", "Publieke samenvatting.", lambda t: t.samenvatting),
+            Column("ambitie", "Publieke ambitie.", lambda t: t.ambitie),
+            Column(
                 "open_plaats",
                 "Voor een plaats waarvan het bestuur nog niet gekend is: wat er wel geweten is.",
                 lambda t: t.open_plaats,
             ),
-            Kolom(
+            Column(
                 "trekkers",
                 "Slugs van de besturen die het traject trekken.",
                 lambda t: [
                     d.bestuur.slug for d in t.deelnames.all() if d.rol == Deelname.Rol.TREKKER
                 ],
             ),
-            Kolom(
+            Column(
                 "partners",
                 "Slugs van de besturen die als partner deelnemen.",
                 lambda t: [
                     d.bestuur.slug for d in t.deelnames.all() if d.rol == Deelname.Rol.PARTNER
                 ],
             ),
-            Kolom("gepland_start", "Geplande start (JJJJ-MM-DD).", lambda t: t.gepland_start),
-            Kolom("gepland_einde", "Gepland einde (JJJJ-MM-DD).", lambda t: t.gepland_einde),
-            Kolom(
+            Column("gepland_start", "Geplande start (JJJJ-MM-DD).", lambda t: t.gepland_start),
+            Column("gepland_einde", "Gepland einde (JJJJ-MM-DD).", lambda t: t.gepland_einde),
+            Column(
                 "prioritaire_actiedomeinen",
                 "Namen van de gekozen prioritaire actiedomeinen.",
                 lambda t: [d.naam for d in t.prioritaire_actiedomeinen.all()],
             ),
-            Kolom(
+            Column(
                 "beleidsinstrumenten",
                 "Namen van de gekozen beleidsinstrumenten.",
                 lambda t: [b.naam for b in t.beleidsinstrumenten.all()],
             ),
-            Kolom(
+            Column(
                 "workshops_gepland",
                 "Aantal workshops, zonder de geannuleerde.",
                 lambda t: t.voortgang.workshops_totaal,
             ),
-            Kolom(
+            Column(
                 "workshops_gehouden",
                 "Aantal workshops die als gehouden vastgelegd zijn.",
                 lambda t: t.voortgang.workshops_gehouden,
             ),
-            Kolom(
+            Column(
                 "achter_op_planning",
                 "true enkel binnen een lopende ronde, als de datum van een moment meer dan "
                 f"{settings.BEHIND_PLAN_GRACE_DAYS} dagen voorbij is zonder dat het als "
                 "gehouden of geannuleerd vastgelegd is.",
                 lambda t: t.voortgang.achter_op_planning,
             ),
-            Kolom(
+            Column(
                 "laatst_bijgewerkt", "Laatste wijziging of publicatie.", lambda t: t.last_updated
             ),
-            Kolom("url", "De pagina van het traject op dit portaal.", _url),
+            Column("url", "De pagina van het traject op dit portaal.", _url),
             # Added later, so at the end: the columns before them keep their place.
-            Kolom(
+            Column(
                 "ronde_stand",
                 "komend, lopend, voorbij of afgesloten: de stand van de ronde vandaag.",
                 lambda t: t.voortgang.fase.value,
             ),
-            Kolom("status_tekst", "De voortgang in woorden.", lambda t: t.voortgang.label),
-            Kolom(
+            Column("status_tekst", "De voortgang in woorden.", lambda t: t.voortgang.label),
+            Column(
                 "voortgang",
                 "Wat er over de voortgang van het traject bekend is, in één zin.",
                 lambda t: t.voortgang.samenvatting,
             ),
-            Kolom(
+            Column(
                 "is_demo",
                 "true als de voortgang (mee) volgt uit illustratieve demo-inhoud.",
                 lambda t: t.voortgang.is_demo,
             ),
-            Kolom(
+            Column(
                 "coaching",
                 "Wie coacht: het adviesbureau, met de naam van een coach enkel als die daarvoor "
                 "koos.",
@@ -306,56 +313,58 @@ DATASETS: tuple[Dataset, ...] = (
         "Alle workshops, ook de geplande. Het verslag staat er enkel in als het gepubliceerd is.",
         (
             TRAJECT,
-            Kolom(
+            Column(
                 "volgnummer",
                 "Nummer van de workshop in het traject (1 tot 3).",
                 lambda w: w.volgnummer,
             ),
-            Kolom("titel", "Titel.", lambda w: w.titel),
-            Kolom("thema", "Thema.", lambda w: w.thema),
-            Kolom(
+            Column("titel", "Titel.", lambda w: w.titel),
+            Column("thema", "Thema.", lambda w: w.thema),
+            Column(
                 "gepland_op", "Datum en uur (ISO 8601, tijd van Brussel).", lambda w: w.gepland_op
             ),
-            Kolom("plaats", "Locatie of 'online'.", lambda w: w.plaats),
-            Kolom(
+            Column("plaats", "Locatie of 'online'.", lambda w: w.plaats),
+            Column(
                 "status",
                 "De stand zoals het portaal ze toont (code): "
                 + ", ".join(MomentStaat.values)
                 + ".",
                 lambda w: w.voortgang.staat.value,
             ),
-            Kolom(
+            Column(
                 "verslag_gepubliceerd",
                 "true als er een publiek verslag is.",
                 lambda w: w.is_public,
             ),
-            Kolom(
+            Column(
                 "gepubliceerd_op",
                 "Wanneer het verslag gepubliceerd werd.",
                 lambda w: w.gepubliceerd_op if w.is_public else None,
             ),
-            Kolom("verslag_html", "Het gepubliceerde verslag (HTML), anders leeg.", _public_report),
-            Kolom(
+            Column(
+                "verslag_html", "Het gepubliceerde verslag (HTML), anders leeg.", _public_report
+            ),
+            Column(
                 "aantal_aanwezigen",
                 "Hoeveel mensen er waren, bij een gepubliceerd verslag (geen namen).",
                 lambda w: w.aantal_aanwezigen if w.is_public else None,
             ),
-            Kolom(
+            Column(
                 "beslissingen",
                 "De beslissingen uit het gepubliceerde verslag, anders leeg.",
                 lambda w: w.beslissingen if w.is_public else None,
             ),
-            Kolom(
+            Column(
                 "volgende_stappen",
                 "De volgende stappen uit het gepubliceerde verslag, anders leeg.",
                 lambda w: w.volgende_stappen if w.is_public else None,
             ),
-            Kolom(
+            Column(
                 "is_demo",
                 "true voor illustratieve demo-inhoud die geen echte workshop beschrijft.",
                 lambda w: w.is_demo and w.is_public,
             ),
-            Kolom("url", "De pagina van de workshop op dit portaal.", _url),
+            Column("url", "De pagina van de workshop op dit portaal.", _url),
         ),
         _workshops,
         "traject__ronde",
@@ -367,28 +376,30 @@ DATASETS: tuple[Dataset, ...] = (
         "in als het gepubliceerd is.",
         (
             TRAJECT,
-            Kolom(
+            Column(
                 "gepland_op", "Datum en uur (ISO 8601, tijd van Brussel).", lambda c: c.gepland_op
             ),
-            Kolom("vorm", "ter_plaatse, online of telefonisch.", lambda c: c.vorm),
-            Kolom("onderwerp", "Onderwerp.", lambda c: c.onderwerp),
-            Kolom(
+            Column("vorm", "ter_plaatse, online of telefonisch.", lambda c: c.vorm),
+            Column("onderwerp", "Onderwerp.", lambda c: c.onderwerp),
+            Column(
                 "status",
                 "De stand zoals het portaal ze toont (code): "
                 + ", ".join(MomentStaat.values)
                 + ".",
                 lambda c: c.voortgang.staat.value,
             ),
-            Kolom(
+            Column(
                 "verslag_gepubliceerd", "true als er een publiek verslag is.", lambda c: c.is_public
             ),
-            Kolom(
+            Column(
                 "gepubliceerd_op",
                 "Wanneer het verslag gepubliceerd werd.",
                 lambda c: c.gepubliceerd_op if c.is_public else None,
             ),
-            Kolom("verslag_html", "Het gepubliceerde verslag (HTML), anders leeg.", _public_report),
-            Kolom(
+            Column(
+                "verslag_html", "Het gepubliceerde verslag (HTML), anders leeg.", _public_report
+            ),
+            Column(
                 "is_demo",
                 "true voor illustratieve demo-inhoud.",
                 lambda c: c.is_demo and c.is_public,
@@ -403,15 +414,15 @@ DATASETS: tuple[Dataset, ...] = (
         "De gepubliceerde nieuwsberichten op de tijdlijn van de trajecten.",
         (
             TRAJECT,
-            Kolom("datum", "Datum van de update.", lambda u: u.datum),
-            Kolom("titel", "Titel.", lambda u: u.titel),
-            Kolom("tekst_html", "De tekst (HTML).", lambda u: u.tekst_html),
-            Kolom(
+            Column("datum", "Datum van de update.", lambda u: u.datum),
+            Column("titel", "Titel.", lambda u: u.titel),
+            Column("tekst_html", "De tekst (HTML).", lambda u: u.tekst_html),
+            Column(
                 "gepubliceerd_op",
                 "Wanneer de update gepubliceerd werd.",
                 lambda u: u.gepubliceerd_op,
             ),
-            Kolom("is_demo", "true voor illustratieve demo-inhoud.", lambda u: u.is_demo),
+            Column("is_demo", "true voor illustratieve demo-inhoud.", lambda u: u.is_demo),
         ),
         _updates,
         "traject__ronde",
@@ -423,14 +434,14 @@ DATASETS: tuple[Dataset, ...] = (
         "bracht.",
         (
             TRAJECT,
-            Kolom("naam", "Naam van het initiatief.", lambda i: i.naam),
-            Kolom(
+            Column("naam", "Naam van het initiatief.", lambda i: i.naam),
+            Column(
                 "actiedomein",
                 "Naam van het actiedomein, als gekend.",
                 lambda i: i.actiedomein.naam if i.actiedomein else None,
             ),
-            Kolom("eigenaar", "Wie het initiatief trekt.", lambda i: i.eigenaar),
-            Kolom("status", "idee, lopend of afgerond.", lambda i: i.status),
+            Column("eigenaar", "Wie het initiatief trekt.", lambda i: i.eigenaar),
+            Column("status", "idee, lopend of afgerond.", lambda i: i.status),
         ),
         _results(LopendInitiatief, "actiedomein", order=("naam", "pk")),
         "traject__ronde",
@@ -441,14 +452,14 @@ DATASETS: tuple[Dataset, ...] = (
         "De beleidsacties die een strategietraject verkende.",
         (
             TRAJECT,
-            Kolom("titel", "Titel van de beleidsactie.", lambda a: a.titel),
-            Kolom("omschrijving", "Omschrijving.", lambda a: a.omschrijving),
-            Kolom(
+            Column("titel", "Titel van de beleidsactie.", lambda a: a.titel),
+            Column("omschrijving", "Omschrijving.", lambda a: a.omschrijving),
+            Column(
                 "actiedomein",
                 "Naam van het actiedomein, als gekend.",
                 lambda a: a.actiedomein.naam if a.actiedomein else None,
             ),
-            Kolom(
+            Column(
                 "beleidsinstrument",
                 "Naam van het beleidsinstrument, als gekend.",
                 lambda a: a.beleidsinstrument.naam if a.beleidsinstrument else None,
@@ -464,10 +475,10 @@ DATASETS: tuple[Dataset, ...] = (
         "schoof.",
         (
             TRAJECT,
-            Kolom("naam", "Naam van de kandidaat.", lambda p: p.naam),
-            Kolom("omschrijving", "Omschrijving.", lambda p: p.omschrijving),
-            Kolom("stakeholders", "Met wie de kandidaat bepaald werd.", lambda p: p.stakeholders),
-            Kolom(
+            Column("naam", "Naam van de kandidaat.", lambda p: p.naam),
+            Column("omschrijving", "Omschrijving.", lambda p: p.omschrijving),
+            Column("stakeholders", "Met wie de kandidaat bepaald werd.", lambda p: p.stakeholders),
+            Column(
                 "vervolgtraject",
                 "Slug van het pilootprojecttraject dat eruit volgde, als dat er is.",
                 lambda p: p.vervolgtraject.slug if p.vervolgtraject else None,
@@ -482,10 +493,10 @@ DATASETS: tuple[Dataset, ...] = (
         "Welke modules uit de menukaart elk pilootproject koos, met hun stand en resultaat.",
         (
             TRAJECT,
-            Kolom("module", "Naam van de module.", lambda m: m.module.naam),
-            Kolom("status", "gekozen, bezig of afgerond.", lambda m: m.status),
-            Kolom("resultaat", "Wat de module opleverde.", lambda m: m.resultaat),
-            Kolom("is_demo", "true voor illustratieve demo-inhoud.", lambda m: m.is_demo),
+            Column("module", "Naam van de module.", lambda m: m.module.naam),
+            Column("status", "gekozen, bezig of afgerond.", lambda m: m.status),
+            Column("resultaat", "Wat de module opleverde.", lambda m: m.resultaat),
+            Column("is_demo", "true voor illustratieve demo-inhoud.", lambda m: m.is_demo),
         ),
         _results(GekozenModule, "module", order=("module__volgorde", "pk")),
         "traject__ronde",
@@ -496,9 +507,9 @@ DATASETS: tuple[Dataset, ...] = (
         "De partners die een pilootproject zoekt of al aan boord heeft.",
         (
             TRAJECT,
-            Kolom("naam", "Naam van de partner.", lambda p: p.naam),
-            Kolom("rol", "Rol in het project.", lambda p: p.rol),
-            Kolom("status", "gezocht, in_gesprek of aan_boord.", lambda p: p.status),
+            Column("naam", "Naam van de partner.", lambda p: p.naam),
+            Column("rol", "Rol in het project.", lambda p: p.rol),
+            Column("status", "gezocht, in_gesprek of aan_boord.", lambda p: p.status),
         ),
         _results(Partner, order=("naam", "pk")),
         "traject__ronde",
@@ -508,13 +519,13 @@ DATASETS: tuple[Dataset, ...] = (
         "KPI's (pilootproject)",
         "De indicatoren die een pilootproject volgt, met nulwaarde en streefwaarde.",
         (
-            Kolom("id", "Vaste sleutel van de KPI (zie metingen).", lambda k: k.pk),
+            Column("id", "Vaste sleutel van de KPI (zie metingen).", lambda k: k.pk),
             TRAJECT,
-            Kolom("naam", "Naam van de KPI.", lambda k: k.naam),
-            Kolom("eenheid", "Eenheid.", lambda k: k.eenheid),
-            Kolom("nulwaarde", "Waarde bij de start.", lambda k: k.nulwaarde),
-            Kolom("streefwaarde", "Waarde die het project nastreeft.", lambda k: k.streefwaarde),
-            Kolom(
+            Column("naam", "Naam van de KPI.", lambda k: k.naam),
+            Column("eenheid", "Eenheid.", lambda k: k.eenheid),
+            Column("nulwaarde", "Waarde bij de start.", lambda k: k.nulwaarde),
+            Column("streefwaarde", "Waarde die het project nastreeft.", lambda k: k.streefwaarde),
+            Column(
                 "catalogus",
                 "Slug van de KPI in de catalogus, leeg voor een eigen KPI.",
                 lambda k: k.definitie.slug if k.definitie else None,
@@ -528,13 +539,13 @@ DATASETS: tuple[Dataset, ...] = (
         "KPI-metingen (pilootproject)",
         "Elke gemeten waarde van een KPI.",
         (
-            Kolom("kpi", "Id van de KPI (zie kpis).", lambda m: m.kpi_id),
-            Kolom("traject", "De slug van het traject.", lambda m: m.kpi.traject.slug),
-            Kolom("kpi_naam", "Naam van de KPI.", lambda m: m.kpi.naam),
-            Kolom("eenheid", "Eenheid.", lambda m: m.kpi.eenheid),
-            Kolom("datum", "Datum van de meting.", lambda m: m.datum),
-            Kolom("waarde", "Gemeten waarde.", lambda m: m.waarde),
-            Kolom("toelichting", "Toelichting bij de meting.", lambda m: m.toelichting),
+            Column("kpi", "Id van de KPI (zie kpis).", lambda m: m.kpi_id),
+            Column("traject", "De slug van het traject.", lambda m: m.kpi.traject.slug),
+            Column("kpi_naam", "Naam van de KPI.", lambda m: m.kpi.naam),
+            Column("eenheid", "Eenheid.", lambda m: m.kpi.eenheid),
+            Column("datum", "Datum van de meting.", lambda m: m.datum),
+            Column("waarde", "Gemeten waarde.", lambda m: m.waarde),
+            Column("toelichting", "Toelichting bij de meting.", lambda m: m.toelichting),
         ),
         _metingen,
         "kpi__traject__ronde",
@@ -547,7 +558,7 @@ def _json_value(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral() else float(value)
     if isinstance(value, date | datetime):
-        return _datum(value)
+        return _iso(value)
     return value
 
 
@@ -559,13 +570,13 @@ def _csv_value(value) -> str:
     if isinstance(value, list):
         return ";".join(str(item) for item in value)
     if isinstance(value, date | datetime):
-        return _datum(value)
+        return _iso(value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return str(value)
 
 
-def _dataset(slug: str) -> Dataset:
+def dataset_or_404(slug: str) -> Dataset:
     dataset = BY_SLUG.get(slug)
     if dataset is None:
         raise Http404("Deze dataset bestaat niet.")
@@ -632,9 +643,9 @@ def dataset_json(request, slug: str):
         return unknown.response()
     body = {
         "dataset": dataset.slug,
-        "titel": dataset.titel,
-        "licentie": LICENTIE,
-        "licentie_url": LICENTIE_URL,
+        "titel": dataset.title,
+        "licentie": LICENCE,
+        "licentie_url": LICENCE_URL,
         "bron": settings.SITE_URL + request.path,
         "gemaakt_op": timezone.localtime().isoformat(timespec="seconds"),
         "ronde": ronde.slug if ronde else None,

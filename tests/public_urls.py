@@ -45,6 +45,11 @@ BUILDERS = {
     "portaal:open_data_json": lambda: [
         reverse("portaal:open_data_json", args=[slug]) for slug in BY_SLUG
     ],
+    "portaal:open_data_csvw": lambda: [
+        reverse("portaal:open_data_csvw", args=[slug]) for slug in BY_SLUG
+    ],
+    "portaal:open_data_catalogue_jsonld": lambda: [reverse("portaal:open_data_catalogue_jsonld")],
+    "portaal:open_data_catalogue_turtle": lambda: [reverse("portaal:open_data_catalogue_turtle")],
     "login": lambda: [reverse("login")],
     "password_reset": lambda: [reverse("password_reset")],
     "password_reset_done": lambda: [reverse("password_reset_done")],

@@ -63,6 +63,9 @@ class RondeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["extra_besturen"]
     actions = ["close_rounds"]
 
+    class Media:
+        js = ["js/admin-slug.js"]  # a dash between years stays in the slug
+
     @admin.display(description="stand")
     def fase(self, obj):
         return obj.fase.label
@@ -119,7 +122,7 @@ class UpdateInline(admin.StackedInline):
 class TrajectAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
     list_display = ["titel", "soort", "voortgang", "deelnemers", "gepland_start", "gepland_einde"]
     list_filter = ["ronde", RondeFaseFilter, "soort", VoortgangFilter, "gestopt"]
-    search_fields = ["titel", "samenvatting", "besturen__naam"]
+    search_fields = ["titel__fold", "samenvatting__fold", "besturen__naam__fold"]
     prepopulated_fields = {"slug": ["titel"]}
     autocomplete_fields = ["coaches", "prioritaire_actiedomeinen", "beleidsinstrumenten"]
     inlines = [DeelnameInline, UpdateInline]
@@ -167,7 +170,7 @@ class TrajectAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
 class UpdateAdmin(SavesUpdatesThroughServices, SimpleHistoryAdmin):
     list_display = ["titel", "traject", "datum", "gepubliceerd", "is_demo"]
     list_filter = ["gepubliceerd", "is_demo", "traject__soort"]
-    search_fields = ["titel", "tekst", "traject__titel"]
+    search_fields = ["titel__fold", "tekst__fold", "traject__titel__fold"]
     autocomplete_fields = ["traject", "auteur"]
     list_select_related = ["traject"]
     date_hierarchy = "datum"
@@ -202,7 +205,7 @@ class TrajectResultAdmin(SavesNewVersions, SimpleHistoryAdmin):
 @admin.register(LopendInitiatief)
 class LopendInitiatiefAdmin(TrajectResultAdmin):
     list_display = ["naam", "traject", "actiedomein", "eigenaar", "status"]
-    search_fields = ["naam", "eigenaar"]
+    search_fields = ["naam__fold", "eigenaar__fold"]
 
 
 @admin.register(Beleidsactie)

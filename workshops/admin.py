@@ -136,7 +136,7 @@ class MomentAdmin(SimpleHistoryAdmin):
 @admin.register(Workshop)
 class WorkshopAdmin(MomentAdmin):
     list_display = ["__str__", "traject", "gepland_op", "status", "gepubliceerd", "is_demo"]
-    search_fields = ["titel", "thema", "traject__titel"]
+    search_fields = ["titel__fold", "thema__fold", "traject__titel__fold"]
     fieldsets = [
         (None, {"fields": ["traject", "volgnummer", "titel", "thema"]}),
         ("Planning", {"fields": ["gepland_op", "datum_buiten_periode", "plaats", "status"]}),
@@ -160,7 +160,7 @@ class WorkshopAdmin(MomentAdmin):
 @admin.register(Coachingsmoment)
 class CoachingsmomentAdmin(MomentAdmin):
     list_display = ["onderwerp", "traject", "gepland_op", "vorm", "status", "gepubliceerd"]
-    search_fields = ["onderwerp", "traject__titel"]
+    search_fields = ["onderwerp__fold", "traject__titel__fold"]
     list_filter = ["vorm", *MomentAdmin.list_filter]
 
 

@@ -139,7 +139,7 @@ def moment_publish(*, moment: Moment, by: AbstractBaseUser, base_versie: int) ->
         raise ReportError("Vul eerst de datum van dit moment in: zonder datum geen publicatie.")
     if current.gepland_op and current.gepland_op > timezone.now():
         raise ReportError(
-            "De geplande datum ligt nog in de toekomst: pas de datum aan voor je publiceert."
+            "De geplande datum ligt nog in de toekomst: pas de datum aan voor u publiceert."
         )
     current.verslag_html = render_markdown(current.verslag)
     current.gepubliceerd = True

@@ -78,6 +78,7 @@
   }
 
   var bounds = [];
+  var participants = [];  // {marker, latlng, leg}: the markers spread() keeps apart
   data.punten.forEach(function (punt) {
     var names = punt.besturen.map(function (b) { return b.naam; }).join(", ");
     var icon = L.divIcon({
@@ -87,9 +88,12 @@
       iconAnchor: [15, 15],
       popupAnchor: [0, -14]
     });
-    L.marker([punt.lat, punt.lon], { icon: icon, title: names, alt: names, keyboard: true })
+    var latlng = L.latLng(punt.lat, punt.lon);
+    var marker = L.marker(latlng, { icon: icon, title: names, alt: names, keyboard: true })
       .bindPopup(popup(punt))
       .addTo(map);
+    var leg = L.polyline([latlng, latlng], { color: "#1d5c3a", weight: 2, opacity: 0.8, interactive: false });
+    participants.push({ marker: marker, latlng: latlng, leg: leg });
     bounds.push([punt.lat, punt.lon]);
   });
   data.leden.forEach(function (lid) {
@@ -102,9 +106,90 @@
       .addTo(map);
     bounds.push([lid.lat, lid.lon]);
   });
+
+  // Neighbours whose markers would overlap at this zoom (Kortrijk and Imog, Sint-Niklaas and
+  // Temse) are fanned out in a small circle around where they are, each with a line to its
+  // true place. Every marker stays its own focusable element, in the same order.
+  var GAP = 34;  // px: a marker is 30 px wide
+
+  function apart(a, b) {
+    // Markers are 30 px squares: they overlap unless far enough apart along one axis.
+    return Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y));
+  }
+
+  function groupsOf(points, spots) {
+    // Markers belong together when their places, or the spots they were fanned out to, are
+    // closer than a marker: fanning one group out must not push it onto another marker.
+    var parent = points.map(function (_, i) { return i; });
+    function root(i) {
+      while (parent[i] !== i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+      }
+      return i;
+    }
+    for (var i = 0; i < points.length; i++) {
+      for (var j = i + 1; j < points.length; j++) {
+        if (apart(points[i], points[j]) < GAP || apart(spots[i], spots[j]) < GAP) {
+          parent[root(j)] = root(i);
+        }
+      }
+    }
+    var groups = {};
+    points.forEach(function (_, index) {
+      (groups[root(index)] = groups[root(index)] || []).push(index);
+    });
+    return Object.keys(groups).map(function (key) { return groups[key]; });
+  }
+
+  function fan(points, groups) {
+    var spots = points.slice();
+    groups.forEach(function (members) {
+      if (members.length === 1) {
+        return;
+      }
+      var center = members.reduce(function (sum, index) { return sum.add(points[index]); }, L.point(0, 0))
+        .divideBy(members.length);
+      // Neighbours on the circle are a chord apart; at 45 degrees a square needs that chord
+      // to be sqrt(2) times the gap.
+      var radius = (GAP * Math.SQRT2) / (2 * Math.sin(Math.PI / members.length));
+      members.forEach(function (index, k) {
+        var angle = -Math.PI / 2 + (2 * Math.PI * k) / members.length;
+        spots[index] = center.add(L.point(Math.cos(angle), Math.sin(angle)).multiplyBy(radius));
+      });
+    });
+    return spots;
+  }
+
+  function spread() {
+    var points = participants.map(function (p) { return map.latLngToLayerPoint(p.latlng); });
+    var spots = points.slice();
+    var groups = [];
+    for (var round = 0; round < 8; round++) {
+      var next = groupsOf(points, spots);
+      if (round > 0 && next.length === groups.length) {
+        break;  // no group grew: nothing overlaps any more
+      }
+      groups = next;
+      spots = fan(points, groups);
+    }
+    participants.forEach(function (p, index) {
+      if (spots[index].equals(points[index])) {
+        p.marker.setLatLng(p.latlng);
+        p.leg.remove();
+      } else {
+        var spot = map.layerPointToLatLng(spots[index]);
+        p.marker.setLatLng(spot);
+        p.leg.setLatLngs([p.latlng, spot]).addTo(map);
+      }
+    });
+  }
+
+  map.on("zoomend", spread);
   if (bounds.length) {
     map.fitBounds(bounds, { padding: [30, 30], maxZoom: 11 });
   } else {
     map.setView([50.9, 4.3], 8);
   }
+  spread();
 })();

@@ -82,7 +82,7 @@ def activity(programme):
 
 
 def test_every_dataset_has_its_documented_columns():
-    assert {d.slug: d.kolomnamen for d in DATASETS} == {
+    assert {d.slug: d.column_names for d in DATASETS} == {
         slug: names.split() for slug, names in COLUMNS.items()
     }
 
@@ -93,7 +93,7 @@ def test_the_page_documents_every_column_and_the_licence(programme, client):
     assert "publieke bronnen" in html
     for dataset in DATASETS:
         section = html.split(f'id="dataset-{dataset.slug}"', 1)[1].split("</article>", 1)[0]
-        assert re.findall(r"<code>([^<]+)</code>", section) == dataset.kolomnamen
+        assert re.findall(r"<code>([^<]+)</code>", section) == dataset.column_names
         assert f"/open-data/{dataset.slug}.csv" in section
         assert f"/open-data/{dataset.slug}.json" in section
 
