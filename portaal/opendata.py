@@ -110,12 +110,19 @@ def _trajecten():
 
 
 def _workshops():
-    return Workshop.objects.select_related("traject__ronde").order_by("traject__slug", "volgnummer")
+    # A moment's state needs to know whether its trajectory's place is filled (its deelnames).
+    return (
+        Workshop.objects.select_related("traject__ronde")
+        .prefetch_related("traject__deelnames__bestuur")
+        .order_by("traject__slug", "volgnummer")
+    )
 
 
 def _coachingsmomenten():
-    return Coachingsmoment.objects.select_related("traject__ronde").order_by(
-        "traject__slug", "gepland_op", "pk"
+    return (
+        Coachingsmoment.objects.select_related("traject__ronde")
+        .prefetch_related("traject__deelnames__bestuur")
+        .order_by("traject__slug", "gepland_op", "pk")
     )
 
 
@@ -608,8 +615,8 @@ def open_data(request):
         "portaal/open_data.html",
         {
             "datasets": DATASETS,
-            "licentie": LICENTIE,
-            "licentie_url": LICENTIE_URL,
+            "licence": LICENCE,
+            "licence_url": LICENCE_URL,
             "rondes": Ronde.objects.all(),
         },
     )
@@ -622,21 +629,21 @@ def _download_headers(response: HttpResponse, filename: str) -> HttpResponse:
 
 
 def dataset_csv(request, slug: str):
-    dataset = _dataset(slug)
+    dataset = dataset_or_404(slug)
     try:
         ronde = _ronde(request)
     except UnknownRonde as unknown:
         return unknown.response()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerow(dataset.kolomnamen)
+    writer.writerow(dataset.column_names)
     for record in dataset.records(ronde):
         writer.writerow([_csv_value(value) for value in record.values()])
     return _download_headers(response, f"lokaal-circulair-{dataset.slug}.csv")
 
 
 def dataset_json(request, slug: str):
-    dataset = _dataset(slug)
+    dataset = dataset_or_404(slug)
     try:
         ronde = _ronde(request)
     except UnknownRonde as unknown:
@@ -649,7 +656,7 @@ def dataset_json(request, slug: str):
         "bron": settings.SITE_URL + request.path,
         "gemaakt_op": timezone.localtime().isoformat(timespec="seconds"),
         "ronde": ronde.slug if ronde else None,
-        "kolommen": dataset.kolomnamen,
+        "kolommen": dataset.column_names,
         "rijen": [
             {key: _json_value(value) for key, value in record.items()}
             for record in dataset.records(ronde)

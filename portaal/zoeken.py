@@ -88,9 +88,7 @@ class Outcome:
 
 def public_results(model) -> QuerySet:
     """Structured results are public with their trajectory's public content (`openbaar()`)."""
-    return model.objects.filter(traject__in=Traject.objects.openbaar()).select_related(
-        "traject"
-    )
+    return model.objects.filter(traject__in=Traject.objects.openbaar()).select_related("traject")
 
 
 def _on_traject(anchor: str) -> Callable:
@@ -156,9 +154,7 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source(
         "Verslag",
-        lambda: (
-Coachingsmoment.objects.openbaar().select_related("traject")
-        ),
+        lambda: Coachingsmoment.objects.openbaar().select_related("traject"),
         (SearchField("onderwerp", "A"), SearchField("verslag_html", is_html=True)),
         title=lambda c: f"Coachingsmoment: {c.onderwerp}",
         url=lambda c: f"{c.traject.get_absolute_url()}#coachingsmoment-{c.pk}",

@@ -20,7 +20,7 @@ QUERIES = {
     "besturen:detail": 10,
     "trajecten:list": 8,
     "trajecten:detail": 10,
-    "workshops:detail": 3,
+    "workshops:detail": 4,
 }
 
 

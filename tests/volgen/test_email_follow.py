@@ -102,10 +102,12 @@ def test_whole_follow_flow_from_subscribe_to_unsubscribe(client, clock, traject,
     assert len(digests) == 1
     digest = digests[0]
     assert digest.to == ["lies@example.org"]
-    assert "2 nieuwe berichten" in digest.subject
+    # The report, the update, and the milestone: its only workshop held, the trajectory is done.
+    assert "3 nieuwe berichten" in digest.subject
     html = digest.alternatives[0][0]
     for body in (digest.body, html):
         assert "Workshop Eén" in body and "Update Twee" in body
+        assert "Traject afgerond" in body
         assert "Kladversie Drie" not in body and SECRET not in body
         assert traject.get_absolute_url() in body
     _assert_unsubscribe_headers(digest)
