@@ -70,7 +70,7 @@ ACCOUNT = {
     "password_reset_confirm",
     "password_reset_complete",
 }
-COACH_WIDE = {"coach:dashboard"}
+COACH_WIDE = {"coach:dashboard", "coach:opvolging"}
 PER_TRAJECT: set[str] = set()  # every other coach URL; filled in below, after `walk`
 
 ADMIN_NAMESPACES = {"admin"}
