@@ -29,6 +29,19 @@ def coach_required(view):
     return wrapper
 
 
+def manager_required(view):
+    """Programme managers (staff) only: anonymous visitors go to the login page, others get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied("Deze pagina is enkel voor programmabeheerders.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def trajecten_for(user, queryset: QuerySet[Traject] | None = None) -> QuerySet[Traject]:
     """Managers (staff) see every trajectory; a coach only those assigned to them."""
     queryset = Traject.objects.all() if queryset is None else queryset

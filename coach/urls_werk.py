@@ -6,12 +6,13 @@ URL names are Dutch and follow the paths: `<noun>` for the object's own page, `<
 
 from django.urls import path
 
-from coach.views import bijlagen, momenten, overzicht, updates
+from coach.views import bijlagen, momenten, opvolging, overzicht, updates
 
 T = "trajecten/<slug:slug>"
 
 urlpatterns = [
     path("", overzicht.dashboard, name="dashboard"),
+    path("opvolging/", opvolging.follow_up, name="opvolging"),
     path(f"{T}/", overzicht.traject_detail, name="traject"),
     path(f"{T}/bijlagen/<int:bijlage_pk>/", bijlagen.bijlage_download, name="bijlage"),
     path(

@@ -72,6 +72,9 @@ if not SITE_URL.startswith(("http://", "https://")):
 # The authority in feed entry ids and calendar UIDs. Set it once and never change it, or feed
 # readers and calendars see every item as new. Default: the host of SITE_URL.
 VOLGEN_TAG_AUTHORITY = _str("VOLGEN_TAG_AUTHORITY", "")
+# Days after a workshop or coaching moment before its unpublished report counts as overdue
+# (the manager's follow-up page and the coaches' daily reminders).
+REMINDER_AFTER_DAYS = _int("REMINDER_AFTER_DAYS", 14)
 
 INSTALLED_APPS = [
     "lokaal.admin_site.ProgrammaAdminConfig",

@@ -44,6 +44,10 @@ def own(ok: int) -> dict:
 
 # A read-only page about no particular trajectory.
 OVERVIEW = profile(get=200, post=405)
+# A read-only page for programme managers only: coaches get 403.
+MANAGER_PAGE = profile(
+    get={COACH: 403, OTHER: 403, MANAGER: 200}, post={COACH: 403, OTHER: 403, MANAGER: 405}
+)
 # A read-only page of one trajectory.
 PAGE = profile(get=own(200), post=405)
 # A form: GET shows it, an empty POST re-renders it with errors (400).
@@ -55,6 +59,7 @@ ACTION = profile(get=405, post=own(302))
 
 EXPECTED = {
     "dashboard": OVERVIEW,
+    "opvolging": MANAGER_PAGE,
     "traject": PAGE,
     "bijlage": PAGE,
     "bijlage_bewerken": FORM,

@@ -20,7 +20,9 @@ PUBLIC_PAGES = [
 ]
 COACH_PAGES = [
     r
-    for r in catalogue.routes_in(catalogue.COACH_WIDE | catalogue.PER_TRAJECT)
+    for r in catalogue.routes_in(
+        catalogue.COACH_WIDE | catalogue.PER_TRAJECT | catalogue.MANAGER_ONLY
+    )
     if r.name not in catalogue.NOT_HTML
 ]
 
@@ -72,7 +74,7 @@ def test_coach_page_has_no_serious_accessibility_findings(
     live_server, browser, world, route, screenshot_dir
 ):
     owner = Client()
-    owner.force_login(world.coach)
+    owner.force_login(catalogue.signed_in_user(route, world))
     path = catalogue.first_path(route, world, lambda p: owner.get(p).status_code == 200)
     if path is None:
         pytest.skip(f"{route.name} has no page to show (POST only)")

@@ -27,13 +27,19 @@ def test_every_url_is_classified():
     missing = catalogue.unclassified(catalogue.project_routes())
     assert not missing, (
         "These URLs are on no list in tests/lokaal/url_catalogue.py, so nobody decided who "
-        "may open them. Add each name to PUBLIC, ACCOUNT, COACH_WIDE or PER_TRAJECT:\n"
-        + "\n".join(f"  {r.name:40} /{r.route}" for r in missing)
+        "may open them. Add each name to PUBLIC, ACCOUNT, COACH_WIDE, PER_TRAJECT or "
+        "MANAGER_ONLY:\n" + "\n".join(f"  {r.name:40} /{r.route}" for r in missing)
     )
 
 
 def test_no_url_is_on_two_lists_and_every_listed_url_exists():
-    lists = [catalogue.PUBLIC, catalogue.ACCOUNT, catalogue.COACH_WIDE, catalogue.PER_TRAJECT]
+    lists = [
+        catalogue.PUBLIC,
+        catalogue.ACCOUNT,
+        catalogue.COACH_WIDE,
+        catalogue.PER_TRAJECT,
+        catalogue.MANAGER_ONLY,
+    ]
     seen = set()
     for names in lists:
         assert not names & seen, f"On two lists: {sorted(names & seen)}"
@@ -61,7 +67,7 @@ def test_protected_url_is_refused_to_anonymous_visitors(client, world, route):
 
 def _owner_path(route, world):
     owner = Client()
-    owner.force_login(world.coach)
+    owner.force_login(catalogue.signed_in_user(route, world))
 
     def works_for_owner(path):
         response = owner.get(path)
@@ -94,6 +100,15 @@ def test_logged_in_non_coach_is_refused(client, world, route):
     assert path
     assert client.get(path).status_code in {403, 404, 405}
     assert client.post(path).status_code in {403, 404}
+
+
+@pytest.mark.parametrize("route", catalogue.routes_in(catalogue.MANAGER_ONLY), ids=lambda r: r.name)
+def test_coach_is_refused_a_manager_page(client, world, route):
+    path = _owner_path(route, world)
+    assert path, f"No sample arguments open {route.name} for a manager."
+    client.force_login(world.coach)
+    assert client.get(path).status_code == 403
+    assert client.post(path).status_code == 403
 
 
 def test_admin_is_refused_to_anonymous_visitors_and_coaches(client, world, coach):

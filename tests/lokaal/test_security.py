@@ -130,12 +130,14 @@ def test_every_public_page_carries_the_security_headers(client, world, productio
 
 @pytest.mark.parametrize(
     "route",
-    catalogue.routes_in(catalogue.COACH_WIDE | catalogue.PER_TRAJECT | catalogue.ACCOUNT),
+    catalogue.routes_in(
+        catalogue.COACH_WIDE | catalogue.PER_TRAJECT | catalogue.MANAGER_ONLY | catalogue.ACCOUNT
+    ),
     ids=lambda r: r.name,
 )
 def test_every_coach_page_carries_the_security_headers(world, production_headers, route):
     owner = Client()
-    owner.force_login(world.coach)
+    owner.force_login(catalogue.signed_in_user(route, world))
     responses = {}
 
     def ok(path):

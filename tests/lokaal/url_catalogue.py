@@ -8,6 +8,7 @@ fail and say so. That is deliberate: someone has to decide who may open a new pa
 - ACCOUNT       login, logout, password pages: open to anyone by their nature
 - COACH_WIDE    any logged-in coach or manager, not tied to one trajectory (e.g. a dashboard)
 - PER_TRAJECT   a coach's work on one trajectory: 404 for coaches of other trajectories
+- MANAGER_ONLY  programme managers (staff) only: 403 for coaches too; walks open it as a manager
 
 Everything but PUBLIC and ACCOUNT is refused to anonymous visitors (login redirect, 403 or
 404). The `admin` namespace is Django's own and checked as a whole.
@@ -76,6 +77,7 @@ ACCOUNT = {
     "password_reset_complete",
 }
 COACH_WIDE = {"coach:dashboard"}
+MANAGER_ONLY = {"coach:opvolging"}
 PER_TRAJECT: set[str] = set()  # every other coach URL; filled in below, after `walk`
 
 ADMIN_NAMESPACES = {"admin"}
@@ -141,11 +143,13 @@ def project_routes() -> list[Route]:
 
 # The coach namespace is for work on one trajectory unless listed in COACH_WIDE; the tests then
 # prove a coach of another trajectory gets 404 on each of them.
-PER_TRAJECT.update(r.name for r in walk() if r.namespace == "coach" and r.name not in COACH_WIDE)
+PER_TRAJECT.update(
+    r.name for r in walk() if r.namespace == "coach" and r.name not in COACH_WIDE | MANAGER_ONLY
+)
 
 
 def unclassified(routes) -> list[Route]:
-    known = PUBLIC | ACCOUNT | COACH_WIDE | PER_TRAJECT
+    known = PUBLIC | ACCOUNT | COACH_WIDE | PER_TRAJECT | MANAGER_ONLY
     return [r for r in routes if r.name not in known]
 
 
@@ -154,7 +158,12 @@ def routes_in(names: set[str]) -> list[Route]:
 
 
 def protected_routes() -> list[Route]:
-    return [r for r in project_routes() if r.name in COACH_WIDE | PER_TRAJECT]
+    return [r for r in project_routes() if r.name in COACH_WIDE | PER_TRAJECT | MANAGER_ONLY]
+
+
+def signed_in_user(route: Route, world: "World"):
+    """Who the walks sign in as to open a protected page: a manager for MANAGER_ONLY."""
+    return world.manager if route.name in MANAGER_ONLY else world.coach
 
 
 @dataclass
@@ -165,6 +174,7 @@ class World:
     pilot: Traject
     bestuur: Bestuur
     coach: object
+    manager: object
     public_image: Bijlage
     internal_file: Bijlage
     meting: object
@@ -240,6 +250,7 @@ def build_world(coach) -> World:
         pilot=pilot,
         bestuur=bestuur,
         coach=coach,
+        manager=factories.make_manager("catalogus-beheerder"),
         public_image=image,
         internal_file=internal,
         meting=meting,
