@@ -16,8 +16,6 @@ from django.utils import timezone
 
 from trajecten.models import Ronde, Traject, Update
 
-CLOSED = {Traject.Status.AFGEROND, Traject.Status.GESTOPT}
-
 
 @dataclass
 class RoundOverview:
@@ -34,7 +32,7 @@ def trajecten_to_check(queryset: QuerySet[Traject] | None = None) -> QuerySet[Tr
     """Trajectories with everything the checks read, in a fixed number of queries."""
     queryset = Traject.objects.all() if queryset is None else queryset
     return (
-        queryset.exclude(status=Traject.Status.GESTOPT)
+        queryset.exclude(gestopt=True)
         .select_related("ronde")
         .prefetch_related(
             "workshops",
@@ -63,7 +61,7 @@ def overdue_moments(traject: Traject, now: datetime) -> list:
 
 
 def has_nothing_recorded(traject: Traject, now: datetime) -> bool:
-    if traject.status in CLOSED or traject.gepland_start > timezone.localdate(now):
+    if traject.gestopt or traject.gepland_start > timezone.localdate(now):
         return False
     if traject.alle_updates:
         return False

@@ -81,7 +81,7 @@ CASES = [
         "trajectory stopped",
         "workshop",
         {"days": 20},
-        {"status": Traject.Status.GESTOPT},
+        {"gestopt": True},
         14,
         False,
     ),
@@ -207,7 +207,7 @@ def test_page_groups_per_round_and_lists_started_trajectories_with_nothing_recor
     factories.make_workshop(with_draft, gepland_op=_days_ago(2), verslag="Klad")
     later = {**dates, "gepland_start": date(2030, 6, 1)}
     factories.make_traject(ronde=new, titel="Start later", **later)
-    factories.make_traject(ronde=new, titel="Afgerond", status=Traject.Status.AFGEROND, **dates)
+    factories.make_traject(ronde=new, titel="Gestopt", gestopt=True, **dates)
     client.force_login(manager)
     response = client.get(reverse("coach:opvolging"))
     rounds = response.context["rounds"]
