@@ -40,8 +40,9 @@ GROUPS: list[tuple[str, list[str]]] = [
             "workshops.SjabloonWorkshop",
         ],
     ),
-    ("Volgen", ["volgen.Volger"]),
-    ("Toegang", ["auth.User", "auth.Group", "axes.*"]),
+    # The mail tasks (confirmations, digests, reminders) sit with the followers they mostly serve.
+    ("Volgen", ["volgen.Volger", "django_tasks_database.*"]),
+    ("Toegang", ["auth.User", "trajecten.CoachProfiel", "auth.Group", "axes.*"]),
 ]
 OTHER = "Overige"
 

@@ -58,9 +58,9 @@ class Dataset:
     description: str
     columns: tuple[Column, ...]
     rows: Callable[[], Iterable]
-    themes: tuple[str, ...] = ()
     # The lookup from a row to its round, for `?ronde=`; None when rows belong to no round.
     ronde_pad: str | None = None
+    themes: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
