@@ -80,8 +80,9 @@ def _plain(response) -> tuple:
     return response.status_code, {k: v for k, v in response.items() if k.lower() not in skip}, body
 
 
+# Real transactions: the worker closes its database connection when its batch ends.
 def test_reset_answers_alike_and_sends_no_mail_in_the_request(
-    client, coach, mailoutbox, database_tasks
+    transactional_db, client, coach, mailoutbox, database_tasks
 ):
     known = _reset(client, "coach@example.org")
     unknown = _reset(client, "niemand@example.org")

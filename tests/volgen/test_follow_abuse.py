@@ -87,8 +87,9 @@ def test_the_answer_is_the_same_whether_new_waiting_confirmed_or_failing(
     assert len(mailoutbox) == 1
 
 
+# Real transactions: the worker closes its database connection when its batch ends.
 def test_no_mail_leaves_in_the_request_and_the_worker_sends_it(
-    client, traject, mailoutbox, database_tasks
+    transactional_db, client, traject, mailoutbox, database_tasks
 ):
     response = _subscribe(client, "wacht@example.org")
     assert response.status_code == 302
