@@ -75,6 +75,8 @@ VOLGEN_TAG_AUTHORITY = _str("VOLGEN_TAG_AUTHORITY", "")
 # Days after a workshop or coaching moment before its unpublished report counts as overdue
 # (the manager's follow-up page and the coaches' daily reminders).
 REMINDER_AFTER_DAYS = _int("REMINDER_AFTER_DAYS", 14)
+# Days a participant's sign-off link stays valid (coach/goedkeuring.py).
+SIGNOFF_LINK_DAYS = _int("SIGNOFF_LINK_DAYS", 14, minimum=1)
 
 INSTALLED_APPS = [
     "lokaal.admin_site.ProgrammaAdminConfig",
@@ -233,6 +235,7 @@ RATE_LIMITS = {
     "reset_mailbox": _str("LIMIT_RESET_PER_MAILBOX", "3/h"),
     "follow_address": _str("LIMIT_FOLLOW_PER_ADDRESS", "10/h"),
     "follow_mailbox": _str("LIMIT_FOLLOW_PER_MAILBOX", "3/h"),
+    "signoff_address": _str("LIMIT_SIGNOFF_PER_ADDRESS", "30/h"),
 }
 RATE_LIMITS_ENABLED = _bool("RATE_LIMITS", True)
 RATELIMIT_CACHE_PREFIX = "rl:"

@@ -135,7 +135,7 @@ def _updates():
 def _results(model, *related: str, order: tuple[str, ...] = ("pk",)):
     def rows():
         return (
-            model.objects.filter(traject__in=_public_trajecten())
+            model.objects.openbaar()
             .select_related("traject", *related)
             .order_by("traject__slug", *order)
         )
@@ -145,7 +145,7 @@ def _results(model, *related: str, order: tuple[str, ...] = ("pk",)):
 
 def _metingen():
     return (
-        Meting.objects.filter(kpi__traject__in=_public_trajecten())
+        Meting.objects.openbaar()
         .select_related("kpi__traject")
         .order_by("kpi__traject__slug", "kpi__naam", "kpi_id", "datum")
     )

@@ -15,6 +15,7 @@ from trajecten.models import (
     Deelname,
     GekozenModule,
     Ondersteuningsmodule,
+    Pilotkandidaat,
     Ronde,
     Traject,
 )
@@ -247,8 +248,8 @@ def vergelijk(request):
         .with_progress()
         .prefetch_related(
             "prioritaire_actiedomeinen",
-            "pilotkandidaten",
-            Prefetch("modules", queryset=GekozenModule.objects.select_related("module")),
+            Prefetch("pilotkandidaten", queryset=Pilotkandidaat.objects.openbaar()),
+            Prefetch("modules", queryset=GekozenModule.objects.openbaar().select_related("module")),
         )
         .order_by("soort", "titel")
     )

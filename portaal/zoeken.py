@@ -87,8 +87,8 @@ class Outcome:
 
 
 def public_results(model) -> QuerySet:
-    """Structured results are public with their trajectory's public content (`openbaar()`)."""
-    return model.objects.filter(traject__in=Traject.objects.openbaar()).select_related("traject")
+    """Published structured results of a trajectory with public content (`openbaar()`)."""
+    return model.objects.openbaar().select_related("traject")
 
 
 def _on_traject(anchor: str) -> Callable:

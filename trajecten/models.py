@@ -7,6 +7,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from trajecten import voortgang
+from trajecten.publicatie import Publiceerbaar
 from trajecten.versioning import Versioned
 
 
@@ -79,6 +80,12 @@ class Ronde(models.Model):
         blank=True,
         help_text="Vul in om de ronde uitdrukkelijk af te sluiten. Zonder datum volgt de "
         "stand uit de start- en einddatum (komend, lopend of voorbij).",
+    )
+    goedkeuring_vereist = models.BooleanField(
+        "goedkeuring door de deelnemer vereist",
+        default=False,
+        help_text="Aangevinkt: een verslag wordt pas gepubliceerd nadat de contactpersoon van "
+        "het deelnemende bestuur het via een link in een e-mail goedkeurde.",
     )
 
     class Meta:
@@ -372,6 +379,17 @@ class Deelname(models.Model):
     )
     rol = models.CharField(max_length=20, choices=Rol.choices, default=Rol.TREKKER)
     toelichting = models.CharField(max_length=300, blank=True)
+    contact_naam = models.CharField(
+        "contactpersoon",
+        max_length=200,
+        blank=True,
+        help_text="Wie namens dit bestuur verslagen goedkeurt (als de ronde dat vereist).",
+    )
+    contact_email = models.EmailField(
+        "e-mailadres contactpersoon",
+        blank=True,
+        help_text="Krijgt de link om een verslag goed te keuren; nooit publiek.",
+    )
 
     objects = DeelnameQuerySet.as_manager()
 
@@ -393,7 +411,7 @@ class UpdateQuerySet(models.QuerySet):
         return self.filter(gepubliceerd=True)
 
 
-class Update(Versioned, models.Model):
+class Update(Publiceerbaar, Versioned, models.Model):
     """A dated public news item on a trajectory's timeline."""
 
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="updates")
@@ -401,8 +419,6 @@ class Update(Versioned, models.Model):
     titel = models.CharField(max_length=200)
     tekst = models.TextField(help_text="Markdown.")
     tekst_html = models.TextField(editable=False, blank=True)
-    gepubliceerd = models.BooleanField(default=False)
-    gepubliceerd_op = models.DateTimeField(null=True, blank=True, editable=False)
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -426,10 +442,27 @@ class Update(Versioned, models.Model):
         return self.gepubliceerd
 
 
+# Structured results. Each is a draft until a coach publishes it (alone, or with the report of
+# the workshop that produced it); the public sees a published result of a trajectory that has
+# public content, and nothing else.
+
+
+class ResultaatQuerySet(models.QuerySet):
+    def openbaar(self):
+        """The public-content rule for structured results."""
+        return self.filter(gepubliceerd=True, traject__in=Traject.objects.openbaar())
+
+
+class MetingQuerySet(models.QuerySet):
+    def openbaar(self):
+        """A published measurement of a public KPI."""
+        return self.filter(gepubliceerd=True, kpi__in=Kpi.objects.openbaar())
+
+
 # Structured results of a strategy trajectory.
 
 
-class LopendInitiatief(Versioned, models.Model):
+class LopendInitiatief(Publiceerbaar, Versioned, models.Model):
     class Status(models.TextChoices):
         IDEE = "idee", "Idee"
         LOPEND = "lopend", "Lopend"
@@ -444,6 +477,8 @@ class LopendInitiatief(Versioned, models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.LOPEND)
     history = HistoricalRecords()
 
+    objects = ResultaatQuerySet.as_manager()
+
     class Meta:
         verbose_name = "lopend initiatief"
         verbose_name_plural = "lopende initiatieven"
@@ -453,7 +488,7 @@ class LopendInitiatief(Versioned, models.Model):
         return self.naam
 
 
-class Beleidsactie(Versioned, models.Model):
+class Beleidsactie(Publiceerbaar, Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="beleidsacties")
     titel = models.CharField(max_length=200)
     omschrijving = models.TextField(blank=True)
@@ -465,6 +500,8 @@ class Beleidsactie(Versioned, models.Model):
     )
     history = HistoricalRecords()
 
+    objects = ResultaatQuerySet.as_manager()
+
     class Meta:
         verbose_name = "verkende beleidsactie"
         verbose_name_plural = "verkende beleidsacties"
@@ -474,7 +511,7 @@ class Beleidsactie(Versioned, models.Model):
         return self.titel
 
 
-class Pilotkandidaat(Versioned, models.Model):
+class Pilotkandidaat(Publiceerbaar, Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="pilotkandidaten")
     naam = models.CharField(max_length=200)
     omschrijving = models.TextField(blank=True)
@@ -489,6 +526,8 @@ class Pilotkandidaat(Versioned, models.Model):
     )
     history = HistoricalRecords()
 
+    objects = ResultaatQuerySet.as_manager()
+
     class Meta:
         verbose_name = "kandidaat-pilootproject"
         verbose_name_plural = "kandidaat-pilootprojecten"
@@ -501,7 +540,7 @@ class Pilotkandidaat(Versioned, models.Model):
 # Structured results of a pilot trajectory.
 
 
-class GekozenModule(Versioned, models.Model):
+class GekozenModule(Publiceerbaar, Versioned, models.Model):
     class Status(models.TextChoices):
         GEKOZEN = "gekozen", "Gekozen"
         BEZIG = "bezig", "Bezig"
@@ -513,6 +552,8 @@ class GekozenModule(Versioned, models.Model):
     resultaat = models.TextField(blank=True)
     is_demo = models.BooleanField(default=False, help_text="Illustratieve inhoud, geen feit.")
     history = HistoricalRecords()
+
+    objects = ResultaatQuerySet.as_manager()
 
     class Meta:
         verbose_name = "gekozen module"
@@ -528,7 +569,7 @@ class GekozenModule(Versioned, models.Model):
         return f"{self.module} ({self.traject})"
 
 
-class Partner(Versioned, models.Model):
+class Partner(Publiceerbaar, Versioned, models.Model):
     class Status(models.TextChoices):
         GEZOCHT = "gezocht", "Gezocht"
         IN_GESPREK = "in_gesprek", "In gesprek"
@@ -540,6 +581,8 @@ class Partner(Versioned, models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEZOCHT)
     history = HistoricalRecords()
 
+    objects = ResultaatQuerySet.as_manager()
+
     class Meta:
         verbose_name = "partner"
         verbose_name_plural = "partners"
@@ -549,7 +592,7 @@ class Partner(Versioned, models.Model):
         return self.naam
 
 
-class Kpi(Versioned, models.Model):
+class Kpi(Publiceerbaar, Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="kpis")
     definitie = models.ForeignKey(
         KpiDefinitie,
@@ -565,6 +608,8 @@ class Kpi(Versioned, models.Model):
     streefwaarde = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = ResultaatQuerySet.as_manager()
+
     class Meta:
         verbose_name = "KPI"
         verbose_name_plural = "KPI's"
@@ -574,12 +619,14 @@ class Kpi(Versioned, models.Model):
         return f"{self.naam} ({self.eenheid})"
 
 
-class Meting(Versioned, models.Model):
+class Meting(Publiceerbaar, Versioned, models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="metingen")
     datum = models.DateField()
     waarde = models.DecimalField(max_digits=14, decimal_places=2)
     toelichting = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
+
+    objects = MetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = "meting"

@@ -155,25 +155,33 @@ def ronde_close(*, rondes: Iterable[Ronde], on: date) -> int:
 # results in the same fixed number of queries.
 
 
-def prefetch_results(traject: Traject) -> None:
-    """Load every structured result of the trajectory's kind: one query per kind of result."""
+def prefetch_results(traject: Traject, *, public: bool = True) -> None:
+    """Load every structured result of the trajectory's kind: one query per kind of result.
+
+    `public` loads only what `openbaar()` lets the public see; the coach's pages pass False
+    and get the concepts too.
+    """
+
+    def rows(model):
+        return model.objects.openbaar() if public else model.objects.all()
+
     if traject.soort == Traject.Soort.STRATEGIE:
         lookups = [
             "prioritaire_actiedomeinen",
             "beleidsinstrumenten",
-            Prefetch("initiatieven", LopendInitiatief.objects.select_related("actiedomein")),
+            Prefetch("initiatieven", rows(LopendInitiatief).select_related("actiedomein")),
             Prefetch(
                 "beleidsacties",
-                Beleidsactie.objects.select_related("actiedomein", "beleidsinstrument"),
+                rows(Beleidsactie).select_related("actiedomein", "beleidsinstrument"),
             ),
-            Prefetch("pilotkandidaten", Pilotkandidaat.objects.select_related("vervolgtraject")),
+            Prefetch("pilotkandidaten", rows(Pilotkandidaat).select_related("vervolgtraject")),
         ]
     else:
         lookups = [
-            Prefetch("modules", GekozenModule.objects.select_related("module")),
-            "partners",
-            Prefetch("kpis", Kpi.objects.select_related("definitie")),
-            "kpis__metingen",
+            Prefetch("modules", rows(GekozenModule).select_related("module")),
+            Prefetch("partners", rows(Partner)),
+            Prefetch("kpis", rows(Kpi).select_related("definitie")),
+            Prefetch("kpis__metingen", rows(Meting)),
         ]
     prefetch_related_objects([traject], *lookups)
 
@@ -219,3 +227,84 @@ def update_save(
 def update_delete(*, update: Update, by: AbstractBaseUser) -> None:
     update._history_user = by
     update.delete()
+
+
+# Publication of structured results: the same life cycle as reports (trajecten/publicatie.py).
+
+PUBLISHABLE_RESULTS: dict[str, type] = {
+    "initiatief": LopendInitiatief,
+    "beleidsactie": Beleidsactie,
+    "pilotkandidaat": Pilotkandidaat,
+    "module": GekozenModule,
+    "partner": Partner,
+    "kpi": Kpi,
+    "meting": Meting,
+}
+
+
+def results_of_workshop(soort: str, volgnummer: int) -> tuple[type, ...]:
+    """The kinds of result a workshop of the track template produces.
+
+    Strategy: workshop 2 maps the running initiatives, workshop 3 explores policy actions and
+    pilot candidates (workshop 1's priorities live on the trajectory itself). A pilot's modules,
+    partners and KPIs grow over all its workshops, so each of them carries them along.
+    """
+    if soort == Traject.Soort.STRATEGIE:
+        return {2: (LopendInitiatief,), 3: (Beleidsactie, Pilotkandidaat)}.get(volgnummer, ())
+    return (GekozenModule, Partner, Kpi, Meting)
+
+
+def _set_published(item, *, publish: bool, by: AbstractBaseUser | None, reason: str = "") -> None:
+    item.gepubliceerd = publish
+    item.ter_nalezing = False
+    item.gepubliceerd_op = timezone.now() if publish else None
+    item.versie += 1
+    item._history_user = by
+    if reason:
+        item._change_reason = reason
+    item.save()
+
+
+@transaction.atomic
+def result_publish(
+    *, item: StructuredResult, publish: bool, base_versie: int | None, by: AbstractBaseUser
+) -> StructuredResult:
+    """Publish a result (or take it back to concept), exactly as the coach saw it.
+
+    A stale `base_versie` raises `StaleEdit` with what changed since; nothing is saved.
+    """
+    current = locked_at_version(item, base_versie)
+    if current.gepubliceerd != publish:
+        _set_published(current, publish=publish, by=by)
+    return current
+
+
+@transaction.atomic
+def results_publish_with_report(
+    *, traject: Traject, volgnummer: int, by: AbstractBaseUser | None, reason: str = ""
+) -> int:
+    """Publish the draft results a workshop produced, with its report; returns how many."""
+    published = 0
+    for model in results_of_workshop(traject.soort, volgnummer):
+        rows = (
+            model.objects.filter(kpi__traject=traject)
+            if model is Meting
+            else model.objects.filter(traject=traject)
+        )
+        for item in rows.filter(gepubliceerd=False).select_for_update():
+            _set_published(item, publish=True, by=by, reason=reason)
+            published += 1
+    return published
+
+
+def draft_results_count(traject: Traject) -> int:
+    """How many structured results of the trajectory are still a concept (for the dashboard)."""
+    total = 0
+    for model in RESULTS_BY_SOORT[traject.soort]:
+        rows = (
+            model.objects.filter(kpi__traject=traject)
+            if model is Meting
+            else model.objects.filter(traject=traject)
+        )
+        total += rows.filter(gepubliceerd=False).count()
+    return total

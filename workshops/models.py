@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from trajecten import voortgang
 from trajecten.models import Traject
+from trajecten.publicatie import Publiceerbaar
 from trajecten.versioning import Versioned
 
 
@@ -41,7 +42,7 @@ class MomentQuerySet(models.QuerySet):
         return self.filter(gepubliceerd=True).exclude(verslag_html="")
 
 
-class Moment(Versioned, models.Model):
+class Moment(Publiceerbaar, Versioned, models.Model):
     """What workshops and coaching moments share: a date, a report, and its publication."""
 
     class Status(models.TextChoices):
@@ -60,8 +61,6 @@ class Moment(Versioned, models.Model):
     aantal_aanwezigen = models.PositiveSmallIntegerField(null=True, blank=True)
     beslissingen = models.TextField(blank=True)
     volgende_stappen = models.TextField(blank=True)
-    gepubliceerd = models.BooleanField(default=False)
-    gepubliceerd_op = models.DateTimeField(null=True, blank=True, editable=False)
     is_demo = models.BooleanField(default=False, help_text="Illustratieve inhoud, geen feit.")
     bijgewerkt_op = models.DateTimeField(auto_now=True)
 
@@ -220,7 +219,15 @@ def _upload_path(bijlage: "Bijlage", filename: str) -> str:
 
 class BijlageQuerySet(models.QuerySet):
     def publiek(self):
+        """Marked to go public with its report (the coach's flag, not yet the public truth)."""
         return self.filter(is_publiek=True)
+
+    def openbaar(self):
+        """The public-content rule for attachments: marked public, on a public report."""
+        return self.filter(is_publiek=True).filter(
+            Q(workshop__in=Workshop.objects.openbaar())
+            | Q(coachingsmoment__in=Coachingsmoment.objects.openbaar())
+        )
 
 
 class Bijlage(Versioned, models.Model):
@@ -276,3 +283,71 @@ class Bijlage(Versioned, models.Model):
     @property
     def is_public(self) -> bool:
         return self.is_publiek and self.moment.is_public
+
+
+class GoedkeuringQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Goedkeuringsverzoek.Status.OPEN)
+
+
+class Goedkeuringsverzoek(models.Model):
+    """A report put before the participant's contact person, for one version of it.
+
+    The link in the mail names this row; it works once (an answer closes the row) and only
+    while the report is still the version it was issued for. `inhoud` keeps what the contact
+    person was shown, so the history says what exactly was approved.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Wacht op antwoord"
+        GOEDGEKEURD = "goedgekeurd", "Goedgekeurd"
+        TERUGGESTUURD = "teruggestuurd", "Teruggestuurd"
+        VERVANGEN = "vervangen", "Vervangen door een nieuwer verzoek"
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, null=True, blank=True, related_name="goedkeuringen"
+    )
+    coachingsmoment = models.ForeignKey(
+        Coachingsmoment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="goedkeuringen",
+    )
+    versie = models.PositiveIntegerField(help_text="De versie van het verslag die voorlag.")
+    inhoud = models.JSONField(default=dict, help_text="Wat de contactpersoon te zien kreeg.")
+    sleutel = models.CharField(max_length=64, unique=True, editable=False)
+    contact_naam = models.CharField("contactpersoon", max_length=200)
+    contact_email = models.EmailField("e-mailadres contactpersoon")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    opmerking = models.TextField(blank=True)
+    aangevraagd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    aangevraagd_op = models.DateTimeField(default=timezone.now)
+    beantwoord_op = models.DateTimeField(null=True, blank=True)
+
+    objects = GoedkeuringQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "goedkeuringsverzoek"
+        verbose_name_plural = "goedkeuringsverzoeken"
+        ordering = ["-aangevraagd_op", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(workshop__isnull=False) & Q(coachingsmoment__isnull=True))
+                | (Q(workshop__isnull=True) & Q(coachingsmoment__isnull=False)),
+                name="workshops_goedkeuring_precies_een_moment",
+            )
+        ]
+
+    def __str__(self):
+        return f"Goedkeuring van {self.moment} (versie {self.versie}): {self.get_status_display()}"
+
+    @property
+    def moment(self):
+        return self.workshop or self.coachingsmoment
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

@@ -6,10 +6,17 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from trajecten import services as trajecten_services
 from trajecten.markdown import render_markdown
 from trajecten.models import Traject
 from trajecten.versioning import locked_at_version, versioned_save
-from workshops.models import Bijlage, Coachingsmoment, SjabloonWorkshop, Workshop
+from workshops.models import (
+    Bijlage,
+    Coachingsmoment,
+    Goedkeuringsverzoek,
+    SjabloonWorkshop,
+    Workshop,
+)
 from workshops.uploads import DISK_FULL_ERRNOS, CheckedUpload, UploadNotStored, public_copy
 
 
@@ -127,38 +134,97 @@ def moment_create(*, moment: Moment, by: AbstractBaseUser) -> Moment:
     return moment
 
 
-@transaction.atomic
-def moment_publish(*, moment: Moment, by: AbstractBaseUser, base_versie: int) -> Moment:
-    """Make the report public: published now, and the moment counts as held."""
-    current = locked_at_version(moment, base_versie)
-    if not current.verslag.strip():
+class ApprovalRequired(ReportError):
+    """The round wants the participant's approval of this text before it goes public."""
+
+
+def report_snapshot(moment: Moment) -> dict:
+    """The public rendering of a report, as data: what a contact person approves."""
+    return {
+        "titel": str(moment),
+        "datum": moment.gepland_op.isoformat() if moment.gepland_op else "",
+        "verslag_html": render_markdown(moment.verslag),
+        "aantal_aanwezigen": moment.aantal_aanwezigen,
+        "beslissingen": moment.beslissingen,
+        "volgende_stappen": moment.volgende_stappen,
+        "bijlagen": [b.titel for b in moment.bijlagen.filter(is_publiek=True).order_by("pk")],
+    }
+
+
+def approval_required(moment: Moment) -> bool:
+    return moment.traject.ronde.goedkeuring_vereist
+
+
+def is_approved(moment: Moment) -> bool:
+    """Whether the contact person approved exactly the text that is stored now."""
+    snapshot = report_snapshot(moment)
+    return any(
+        verzoek.inhoud == snapshot
+        for verzoek in moment.goedkeuringen.filter(status=Goedkeuringsverzoek.Status.GOEDGEKEURD)
+    )
+
+
+def check_publishable(moment: Moment) -> None:
+    """Raise `ReportError` with the reason when this report cannot go public as it stands."""
+    if not moment.verslag.strip():
         raise ReportError("Er is nog geen publiek verslag: schrijf eerst een verslag.")
-    if current.is_cancelled:
+    if moment.is_cancelled:
         raise ReportError("Een geannuleerd moment krijgt geen gepubliceerd verslag.")
-    if current.gepland_op is None:
+    if moment.gepland_op is None:
         raise ReportError("Vul eerst de datum van dit moment in: zonder datum geen publicatie.")
-    if current.gepland_op and current.gepland_op > timezone.now():
+    if moment.gepland_op > timezone.now():
         raise ReportError(
             "De geplande datum ligt nog in de toekomst: pas de datum aan voor u publiceert."
         )
+
+
+@transaction.atomic
+def moment_publish(
+    *, moment: Moment, by: AbstractBaseUser | None, base_versie: int, reason: str = ""
+) -> Moment:
+    """Make the report public: published now, and the moment counts as held.
+
+    When the round requires the participant's sign-off, only a text the contact person
+    approved goes public (`ApprovalRequired` otherwise). A workshop's report takes the draft
+    results it produced along (`trajecten.services.results_of_workshop`).
+    """
+    current = locked_at_version(moment, base_versie)
+    current.traject = moment.traject
+    check_publishable(current)
+    if approval_required(current) and not is_approved(current):
+        raise ApprovalRequired(
+            "Deze ronde vraagt dat het deelnemende bestuur het verslag goedkeurt voor het "
+            "publiek wordt. Leg het eerst ter goedkeuring voor."
+        )
     current.verslag_html = render_markdown(current.verslag)
     current.gepubliceerd = True
+    current.ter_nalezing = False
     current.gepubliceerd_op = timezone.now()
     current.status = current.Status.GEHOUDEN
     current.versie += 1
     current._history_user = by
+    if reason:
+        current._change_reason = reason
     current.save()
+    if isinstance(current, Workshop):
+        trajecten_services.results_publish_with_report(
+            traject=current.traject,
+            volgnummer=current.volgnummer,
+            by=by,
+            reason=f"Gepubliceerd met het verslag van {current}",
+        )
     return current
 
 
 @transaction.atomic
 def moment_unpublish(*, moment: Moment, by: AbstractBaseUser, base_versie: int | None) -> Moment:
-    """Take the report off the public pages; the text stays as a draft.
+    """Take the report off the public pages; the text stays as a draft (concept).
 
     `base_versie` is the version the coach saw; None for a manager's deliberate action.
     """
     current = locked_at_version(moment, base_versie)
     current.gepubliceerd = False
+    current.ter_nalezing = False
     current.gepubliceerd_op = None
     current.versie += 1
     current._history_user = by

@@ -172,7 +172,7 @@ def overview(request, slug):
         "coachingsmomenten",
         Prefetch("updates", queryset=Update.objects.openbaar(), to_attr="publieke_updates"),
     )
-    services.prefetch_results(traject)
+    services.prefetch_results(traject, public=False)
     return render(
         request,
         "coach/resultaten/overzicht.html",
