@@ -6,7 +6,7 @@ URL names are Dutch and follow the paths: `<noun>` for the object's own page, `<
 
 from django.urls import path
 
-from coach.views import bijlagen, momenten, opvolging, overzicht, updates
+from coach.views import bijlagen, goedkeuring, momenten, opvolging, overzicht, updates
 
 T = "trajecten/<slug:slug>"
 
@@ -50,6 +50,7 @@ for soort, folder in (("workshop", "workshops"), ("coachingsmoment", "coachingsm
             name=f"{soort}_depubliceren",
         ),
         path(f"{base}/verwijderen/", momenten.moment_delete, kind, name=f"{soort}_verwijderen"),
+        path(f"{base}/voorleggen/", goedkeuring.moment_submit, kind, name=f"{soort}_voorleggen"),
         path(
             f"{base}/geschiedenis/",
             momenten.moment_history,

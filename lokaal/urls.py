@@ -14,6 +14,7 @@ urlpatterns = [
     path("trajecten/", include("trajecten.urls")),
     path("trajecten/", include("workshops.urls")),
     path("coach/", include("coach.urls")),
+    path("goedkeuring/", include("coach.urls_goedkeuring")),
     path("", include("volgen.urls")),
     # The same URLs as django.contrib.auth's, two of them with abuse limits (lokaal/accounts.py).
     path("account/login/", accounts.LoginView.as_view(), name="login"),

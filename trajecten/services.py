@@ -261,7 +261,7 @@ def _set_published(item, *, publish: bool, by: AbstractBaseUser | None, reason: 
     item.versie += 1
     item._history_user = by
     if reason:
-        item._change_reason = reason
+        item._change_reason = reason[:100]  # the history's change-reason column
     item.save()
 
 

@@ -204,7 +204,7 @@ def moment_publish(
     current.versie += 1
     current._history_user = by
     if reason:
-        current._change_reason = reason
+        current._change_reason = reason[:100]  # the history's change-reason column
     current.save()
     if isinstance(current, Workshop):
         trajecten_services.results_publish_with_report(

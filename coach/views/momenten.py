@@ -193,9 +193,23 @@ def _verslag_page(request, traject, kind, saved, form, conflict):
             "moment": saved,
             "conflict": conflict,
             "publish_form": forms.PublishForm(initial={"versie": saved.versie}),
+            "goedkeuring": _signoff_state(saved),
         },
         status=form_status(request, conflict),
     )
+
+
+def _signoff_state(moment) -> dict:
+    """What the report page says about sign-off: required?, the contact, the latest answer."""
+    from coach import goedkeuring
+
+    verzoek = moment.goedkeuringen.first()
+    return {
+        "vereist": moment.traject.ronde.goedkeuring_vereist,
+        "contact": goedkeuring.contact_for(moment.traject),
+        "verzoek": verzoek,
+        "verouderd": verzoek is not None and verzoek.is_open and verzoek.versie != moment.versie,
+    }
 
 
 @coach_required
@@ -229,6 +243,16 @@ def _publication(request, slug, soort, ids, *, publish: bool):
         current.traject = traject
         form = kind.verslag_form(instance=current)
         return _verslag_page(request, traject, kind, _saved(current), form, stale)
+    except services.ApprovalRequired as error:
+        # Blocked until the participant approves: 409, the report page saying what to do.
+        messages.error(request, str(error))
+        current = type(moment).objects.get(pk=moment.pk)
+        current.traject = traject
+        response = _verslag_page(
+            request, traject, kind, _saved(current), kind.verslag_form(instance=current), None
+        )
+        response.status_code = 409
+        return response
     except services.ReportError as error:
         messages.error(request, str(error))
     else:
@@ -295,6 +319,7 @@ def moment_history(request, slug, soort, **ids):
         request,
         "coach/moment_history.html",
         {
+            "goedkeuringen": moment.goedkeuringen.select_related("aangevraagd_door"),
             "traject": traject,
             "moment": moment,
             "kind": kind,

@@ -1,12 +1,13 @@
 """The coach's dashboard and the workspace page of one trajectory."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from coach.access import coach_required, traject_for_coach, trajecten_for
-from trajecten.models import Traject, Update
+from trajecten.models import Meting, Traject, Update
+from trajecten.services import RESULTS_BY_SOORT
 
 UPCOMING_LIMIT = 12
 
@@ -20,7 +21,9 @@ def dashboard(request):
                 "updates",
                 queryset=Update.objects.filter(gepubliceerd=False),
                 to_attr="klad_updates",
-            )
+            ),
+            "workshops__goedkeuringen",
+            "coachingsmomenten__goedkeuringen",
         )
     )
     now = timezone.now()
@@ -32,6 +35,9 @@ def dashboard(request):
     overdue = sorted((m for m in moments if m.is_report_due(now)), key=lambda m: m.deadline())
     drafts = [m for m in moments if m.verslag.strip() and not m.gepubliceerd]
     draft_updates = [u for traject in trajecten for u in traject.klad_updates]
+    sent_back = [m for m in moments if _sent_back(m)]
+    in_review = [m for m in moments if m.ter_nalezing and not m.gepubliceerd]
+    draft_results = _draft_results(trajecten)
     return render(
         request,
         "coach/dashboard.html",
@@ -43,8 +49,37 @@ def dashboard(request):
             "drafts": drafts,
             "draft_updates": draft_updates,
             "draft_count": len(drafts) + len(draft_updates),
+            "sent_back": sent_back,
+            "in_review": in_review,
+            "signoff_count": len(sent_back) + len(in_review),
+            "draft_results": draft_results,
         },
     )
+
+
+def _sent_back(moment) -> object | None:
+    """The participant's latest answer when it was "send back" and the coach has not resubmitted."""
+    requests = list(moment.goedkeuringen.all())
+    if requests and requests[0].status == "teruggestuurd" and not moment.gepubliceerd:
+        moment.teruggestuurd = requests[0]
+        return requests[0]
+    return None
+
+
+def _draft_results(trajecten) -> list[tuple[Traject, int]]:
+    """Per trajectory, how many structured results are still a concept: one query per kind."""
+    ids = [t.pk for t in trajecten]
+    counts: dict[int, int] = {}
+    for model in {m for models in RESULTS_BY_SOORT.values() for m in models}:
+        key = "kpi__traject" if model is Meting else "traject"
+        rows = (
+            model.objects.filter(gepubliceerd=False, **{f"{key}__in": ids})
+            .values(key)
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            counts[row[key]] = counts.get(row[key], 0) + row["n"]
+    return [(t, counts[t.pk]) for t in trajecten if counts.get(t.pk)]
 
 
 @coach_required
