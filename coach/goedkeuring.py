@@ -144,9 +144,7 @@ def read_link(token: str) -> Goedkeuringsverzoek:
             "Deze link is ongeldig. Gebruik de volledige link uit de e-mail.", status=403
         ) from None
     verzoek = (
-        Goedkeuringsverzoek.objects.select_related(
-            "workshop__traject", "coachingsmoment__traject"
-        )
+        Goedkeuringsverzoek.objects.select_related("workshop__traject", "coachingsmoment__traject")
         .filter(sleutel=sleutel)
         .first()
     )

@@ -33,6 +33,12 @@ for onderdeel in views.ONDERDELEN.values():
             kwargs,
             name=f"resultaten_{onderdeel.key}_verwijderen",
         ),
+        path(
+            f"{base}<int:pk>/publicatie/",
+            views.result_publication,
+            kwargs,
+            name=f"resultaten_{onderdeel.key}_publicatie",
+        ),
     ]
 
 METINGEN = f"{PREFIX}kpis/<int:kpi_pk>/metingen/"
@@ -43,5 +49,10 @@ urlpatterns += [
         f"{METINGEN}<int:pk>/verwijderen/",
         views.measurement_delete,
         name="resultaten_meting_verwijderen",
+    ),
+    path(
+        f"{METINGEN}<int:pk>/publicatie/",
+        views.measurement_publication,
+        name="resultaten_meting_publicatie",
     ),
 ]

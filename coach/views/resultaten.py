@@ -13,10 +13,11 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from coach import forms_resultaten as forms
 from coach.access import coach_required, traject_for_coach
+from coach.forms import PublishForm
 from coach.views.shared import form_status, require_form_methods, save_or_conflict
 from trajecten import services
 from trajecten.models import Kpi, KpiDefinitie, Meting, Traject, Update
@@ -165,19 +166,7 @@ def _save(request, form, *, message: str, anchor: str, traject: Traject):
 @coach_required
 @require_safe
 def overview(request, slug):
-    traject = traject_for_coach(request, slug)
-    prefetch_related_objects(
-        [traject],
-        "workshops",
-        "coachingsmomenten",
-        Prefetch("updates", queryset=Update.objects.openbaar(), to_attr="publieke_updates"),
-    )
-    services.prefetch_results(traject, public=False)
-    return render(
-        request,
-        "coach/resultaten/overzicht.html",
-        {"traject": traject, "is_publiek": traject.is_openbaar},
-    )
+    return _overview_page(request, traject_for_coach(request, slug))
 
 
 @coach_required
@@ -363,3 +352,68 @@ def measurement_delete(request, slug, kpi_pk, pk):
             "terug_url": _overview_url(traject, anchor),
         },
     )
+
+
+def _overview_page(request, traject: Traject, *, conflict=None, status: int = 200):
+    prefetch_related_objects(
+        [traject],
+        "workshops",
+        "coachingsmomenten",
+        Prefetch("updates", queryset=Update.objects.openbaar(), to_attr="publieke_updates"),
+    )
+    services.prefetch_results(traject, public=False)
+    return render(
+        request,
+        "coach/resultaten/overzicht.html",
+        {"traject": traject, "is_publiek": traject.is_openbaar, "conflict": conflict},
+        status=status,
+    )
+
+
+def _publication(request, traject: Traject, item, *, anchor: str, label: str):
+    """Publish or unpublish one result, exactly the version the coach saw.
+
+    A stale page gets the overview again (409) with what changed since and by whom; nothing
+    is saved.
+    """
+    form = PublishForm(request.POST)
+    publish = request.POST.get("actie") == "publiceren"
+    if not form.is_valid() or request.POST.get("actie") not in {"publiceren", "depubliceren"}:
+        messages.error(request, "Het formulier was onvolledig; probeer opnieuw.")
+        return redirect(_overview_url(traject, anchor))
+    try:
+        services.result_publish(
+            item=item, publish=publish, base_versie=form.base_versie, by=request.user
+        )
+    except StaleEdit as stale:
+        return _overview_page(request, traject, conflict=stale, status=409)
+    if publish:
+        messages.success(request, f"{label} is gepubliceerd.")
+    else:
+        messages.success(
+            request, f"{label} is niet langer publiek; het blijft bewaard als concept."
+        )
+    return redirect(_overview_url(traject, anchor))
+
+
+@coach_required
+@require_POST
+def result_publication(request, slug, pk, onderdeel):
+    onderdeel = ONDERDELEN[onderdeel]
+    traject = traject_for_coach(request, slug)
+    if refusal := _wrong_track(request, traject, onderdeel.soort):
+        return refusal
+    item = get_object_or_404(getattr(traject, onderdeel.relation).all(), pk=pk)
+    label = f"{onderdeel.enkelvoud.capitalize()} “{item}”"
+    return _publication(request, traject, item, anchor=onderdeel.relation, label=label)
+
+
+@coach_required
+@require_POST
+def measurement_publication(request, slug, kpi_pk, pk):
+    traject, kpi, refusal = _kpi_for(request, slug, kpi_pk)
+    if refusal:
+        return refusal
+    meting = get_object_or_404(Meting, pk=pk, kpi=kpi)
+    label = f"De meting van {meting.datum:%d-%m-%Y}"
+    return _publication(request, traject, meting, anchor=f"kpi-{kpi.pk}", label=label)
