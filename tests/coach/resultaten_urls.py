@@ -56,6 +56,11 @@ for _key, _model, _soort in [
                 "methods": _GP,
                 "soort": _soort,
             },
+            f"resultaten_{_key}_publicatie": {
+                "kwargs": _pk + " (POST only: publish or unpublish)",
+                "methods": ["POST"],
+                "soort": _soort,
+            },
         }
     )
 _KPI = f"{_SLUG_P}; kpi_pk: a Kpi of that trajectory"
@@ -73,6 +78,11 @@ RESULTATEN_URLS.update(
             "methods": ["GET", "POST"],
             "soort": PILOOT,
         },
+        "resultaten_meting_publicatie": {
+            "kwargs": _METING + " (POST only: publish or unpublish)",
+            "methods": ["POST"],
+            "soort": PILOOT,
+        },
     }
 )
 
@@ -85,8 +95,9 @@ def _reference(model, naam: str, **extra):
     return item
 
 
-def fill_strategy_results(traject: Traject, n: int = 1) -> None:
-    """n more of each strategy result, with their reference terms."""
+def fill_strategy_results(traject: Traject, n: int = 1, *, published: bool = True) -> None:
+    """n more of each strategy result, with their reference terms (published, by default)."""
+    pub = {"gepubliceerd": published}
     start = traject.initiatieven.count()
     for i in range(start, start + n):
         domein = _reference(Actiedomein, f"domein {i}")
@@ -94,7 +105,11 @@ def fill_strategy_results(traject: Traject, n: int = 1) -> None:
         traject.prioritaire_actiedomeinen.add(domein)
         traject.beleidsinstrumenten.add(instrument)
         LopendInitiatief.objects.create(
-            traject=traject, naam=f"Initiatief {i}", actiedomein=domein, eigenaar=f"Dienst {i}"
+            traject=traject,
+            naam=f"Initiatief {i}",
+            actiedomein=domein,
+            eigenaar=f"Dienst {i}",
+            **pub,
         )
         Beleidsactie.objects.create(
             traject=traject,
@@ -102,6 +117,7 @@ def fill_strategy_results(traject: Traject, n: int = 1) -> None:
             omschrijving="Verkend in workshop 3.",
             actiedomein=domein,
             beleidsinstrument=instrument,
+            **pub,
         )
         vervolg = Traject.objects.filter(soort=PILOOT).first() if i == 0 else None
         Pilotkandidaat.objects.create(
@@ -109,16 +125,22 @@ def fill_strategy_results(traject: Traject, n: int = 1) -> None:
             naam=f"Kandidaat {i}",
             stakeholders="Lokale ondernemers",
             vervolgtraject=vervolg,
+            **pub,
         )
 
 
-def fill_pilot_results(traject: Traject, n: int = 1, metingen: int = 2) -> None:
+def fill_pilot_results(
+    traject: Traject, n: int = 1, metingen: int = 2, *, published: bool = True
+) -> None:
     """n more of each pilot result; every KPI gets `metingen` dated measurements."""
+    pub = {"gepubliceerd": published}
     start = traject.kpis.count()
     for i in range(start, start + n):
         module = _reference(Ondersteuningsmodule, f"module {i}")
-        GekozenModule.objects.create(traject=traject, module=module, resultaat=f"Resultaat {i}")
-        Partner.objects.create(traject=traject, naam=f"Partner {i}", rol="Uitvoerder")
+        GekozenModule.objects.create(
+            traject=traject, module=module, resultaat=f"Resultaat {i}", **pub
+        )
+        Partner.objects.create(traject=traject, naam=f"Partner {i}", rol="Uitvoerder", **pub)
         definitie = _reference(KpiDefinitie, f"kpi {i}", eenheid="kg per inwoner")
         kpi = Kpi.objects.create(
             traject=traject,
@@ -127,10 +149,14 @@ def fill_pilot_results(traject: Traject, n: int = 1, metingen: int = 2) -> None:
             eenheid="kg per inwoner",
             nulwaarde=Decimal("131"),
             streefwaarde=Decimal("97"),
+            **pub,
         )
         for d in range(metingen):
             Meting.objects.create(
-                kpi=kpi, datum=date(2023, 1, 1) + timedelta(days=d), waarde=Decimal(120 - d)
+                kpi=kpi,
+                datum=date(2023, 1, 1) + timedelta(days=d),
+                waarde=Decimal(120 - d),
+                **pub,
             )
 
 
@@ -139,7 +165,7 @@ def resultaten_kwargs(name: str, *, strategie: Traject, pilot: Traject) -> dict:
     soort = RESULTATEN_URLS[name]["soort"]
     traject = pilot if soort == PILOOT else strategie
     kwargs = {"slug": traject.slug}
-    if name.endswith(("_bewerken", "_verwijderen")):
+    if name.endswith(("_bewerken", "_verwijderen", "_publicatie")):
         if name.startswith("resultaten_meting_"):
             kpi = Kpi.objects.create(traject=pilot, naam="Bezoekers", eenheid="per jaar")
             meting = Meting.objects.create(kpi=kpi, datum=date(2023, 3, 1), waarde=10)

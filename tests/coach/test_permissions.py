@@ -76,6 +76,7 @@ EXPECTED = {
             "verslag": FORM,
             "publiceren": ACTION,
             "depubliceren": ACTION,
+            "voorleggen": ACTION,
             "verwijderen": CONFIRM,
             "geschiedenis": PAGE,
         }.items()

@@ -146,6 +146,11 @@ def test_valid_result_is_saved_with_history_and_public_after_publishing(
     public = traject.get_absolute_url()
     assert shown not in logged_in.get(public).text  # nothing published yet
     factories.make_update(traject)
+    assert shown not in logged_in.get(public).text  # a new result is a concept
+    assert "Concept" in logged_in.get(reverse("coach:resultaten", args=[traject.slug])).text
+    publish = reverse(f"coach:resultaten_{key}_publicatie", args=[traject.slug, item.pk])
+    response = logged_in.post(publish, {"versie": item.versie, "actie": "publiceren"})
+    assert response.status_code == 302
     assert shown in logged_in.get(public).text
 
 
@@ -233,6 +238,16 @@ def test_measurement_is_saved_and_the_latest_shows_publicly(logged_in, pilot, kp
     assert kpi.metingen.count() == 3
     assert all(m.history.get().history_user == logged_in.user for m in kpi.metingen.all())
     factories.make_update(pilot)
+    assert "1.234,75" not in logged_in.get(pilot.get_absolute_url()).text  # still concepts
+    # Publishing a workshop report of the pilot publishes the results it produced with it.
+    workshop = factories.make_workshop(
+        pilot, gepland_op=timezone.now() - timedelta(days=1), verslag="Het verloop."
+    )
+    publish = reverse("coach:workshop_publiceren", args=[pilot.slug, workshop.pk])
+    assert logged_in.post(publish, {"versie": workshop.versie}).status_code == 302
+    kpi.refresh_from_db()
+    assert kpi.gepubliceerd and kpi.gepubliceerd_op is not None
+    assert not kpi.metingen.filter(gepubliceerd=False).exists()
     public = logged_in.get(pilot.get_absolute_url()).text
     assert "1.234,75" in public  # the latest by date, not the last entered
 

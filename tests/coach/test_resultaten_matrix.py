@@ -5,7 +5,7 @@ result the URL is about on the coach's own strategy or pilot trajectory.
 """
 
 from tests.coach.resultaten_urls import RESULTATEN_URLS, resultaten_kwargs
-from tests.coach.test_permissions import CONFIRM, FORM, PAGE
+from tests.coach.test_permissions import ACTION, CONFIRM, FORM, PAGE
 
 
 def _profile(name: str) -> dict:
@@ -13,6 +13,8 @@ def _profile(name: str) -> dict:
         return PAGE
     if name.endswith("_verwijderen"):
         return CONFIRM
+    if name.endswith("_publicatie"):
+        return ACTION
     return FORM
 
 

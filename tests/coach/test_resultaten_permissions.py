@@ -77,7 +77,7 @@ def test_coach_of_other_trajectory_gets_404(client, trajecten, cast, name):
         assert getattr(client, method.lower())(url).status_code == 404, method
 
 
-@pytest.mark.parametrize("name", URL_NAMES)
+@pytest.mark.parametrize("name", [n for n in URL_NAMES if "GET" in RESULTATEN_URLS[n]["methods"]])
 @pytest.mark.parametrize("who", ["coach", "manager"])
 def test_coach_of_this_trajectory_and_manager_get_200(client, trajecten, cast, name, who):
     client.force_login(cast[who])
@@ -146,7 +146,10 @@ def test_result_on_the_wrong_kind_of_trajectory_is_refused(client, cast, traject
     url = reverse(f"coach:{name}", kwargs=kwargs)
     client.force_login(cast["coach"])
     before = count_results()
-    for response in (client.get(url), client.post(url, {"naam": "x", "titel": "x"})):
+    responses = [client.post(url, {"naam": "x", "titel": "x"})]
+    if "GET" in RESULTATEN_URLS[name]["methods"]:
+        responses.append(client.get(url))
+    for response in responses:
         assert response.status_code == 400
         assert "hoort niet bij dit traject" in response.text
     assert count_results() == before

@@ -77,9 +77,13 @@ def test_strategy_results_on_the_public_page(client, strategie):
 def test_pilot_results_on_the_public_page(client, pilot):
     fill_pilot_results(pilot, metingen=0)
     kpi = Kpi.objects.get(traject=pilot)
-    Meting.objects.create(kpi=kpi, datum=date(2023, 3, 1), waarde=Decimal("104.25"))
-    Meting.objects.create(kpi=kpi, datum=date(2023, 1, 1), waarde=Decimal("118"))
-    Partner.objects.create(traject=pilot, naam="Repair Together", status="in_gesprek")
+    Meting.objects.create(
+        kpi=kpi, datum=date(2023, 3, 1), waarde=Decimal("104.25"), gepubliceerd=True
+    )
+    Meting.objects.create(kpi=kpi, datum=date(2023, 1, 1), waarde=Decimal("118"), gepubliceerd=True)
+    Partner.objects.create(
+        traject=pilot, naam="Repair Together", status="in_gesprek", gepubliceerd=True
+    )
     factories.make_update(pilot)
     page = client.get(pilot.get_absolute_url()).text
     for text in [
