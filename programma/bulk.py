@@ -94,14 +94,18 @@ def load_bulk(*, scale: int = 20) -> int:
                 for k in (1, 2)
             )
             LopendInitiatief.objects.bulk_create(
-                LopendInitiatief(traject=copy, naam=f"Initiatief {k}") for k in range(3)
+                LopendInitiatief(traject=copy, naam=f"Initiatief {k}", gepubliceerd=True)
+                for k in range(3)
             )
             Partner.objects.bulk_create(
-                Partner(traject=copy, naam=f"Partner {k}") for k in range(2)
+                Partner(traject=copy, naam=f"Partner {k}", gepubliceerd=True) for k in range(2)
             )
-            kpi = Kpi.objects.create(traject=copy, naam="Hergebruikte materialen", eenheid="kg")
+            kpi = Kpi.objects.create(
+                traject=copy, naam="Hergebruikte materialen", eenheid="kg", gepubliceerd=True
+            )
             Meting.objects.bulk_create(
-                Meting(kpi=kpi, datum=date(2023, m, 1), waarde=10 * m) for m in (1, 2, 3)
+                Meting(kpi=kpi, datum=date(2023, m, 1), waarde=10 * m, gepubliceerd=True)
+                for m in (1, 2, 3)
             )
             added += 1
     bump_version()

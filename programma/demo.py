@@ -171,7 +171,7 @@ def load_demo() -> int:
                 _, created = GekozenModule.objects.get_or_create(
                     traject=traject,
                     module=module,
-                    defaults={"status": status, "is_demo": True},
+                    defaults={"status": status, "is_demo": True, "gepubliceerd": True},
                 )
                 touched += created
     return touched

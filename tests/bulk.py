@@ -38,6 +38,10 @@ def _report(text: str) -> dict:
     return {"verslag": text, "verslag_html": render_markdown(text)}
 
 
+# Results made here stand for what a coach published (new results are concepts otherwise).
+PUBLISHED = {"gepubliceerd": True}
+
+
 def add_activity(traject: Traject, *, secret: str = SECRET, n: int = 0) -> None:
     """Workshops in every state, reports (published and draft), updates and results."""
     now = timezone.now()
@@ -125,30 +129,36 @@ def add_activity(traject: Traject, *, secret: str = SECRET, n: int = 0) -> None:
     instrument = Beleidsinstrument.objects.first()
     if traject.soort == Traject.Soort.STRATEGIE:
         LopendInitiatief.objects.create(
-            traject=traject, naam="Repaircafé", actiedomein=domeinen[0] if domeinen else None
+            traject=traject,
+            naam="Repaircafé",
+            actiedomein=domeinen[0] if domeinen else None,
+            **PUBLISHED,
         )
         Beleidsactie.objects.create(
-            traject=traject, titel="Circulair aankopen", beleidsinstrument=instrument
+            traject=traject, titel="Circulair aankopen", beleidsinstrument=instrument, **PUBLISHED
         )
         Pilotkandidaat.objects.create(
-            traject=traject, naam="Materialenbank", stakeholders="Bouwsector"
+            traject=traject, naam="Materialenbank", stakeholders="Bouwsector", **PUBLISHED
         )
     else:
         for module in Ondersteuningsmodule.objects.all()[:3]:
             GekozenModule.objects.create(
-                traject=traject, module=module, status=GekozenModule.Status.BEZIG
+                traject=traject, module=module, status=GekozenModule.Status.BEZIG, **PUBLISHED
             )
-        Partner.objects.create(traject=traject, naam="Kringwinkel", status=Partner.Status.AAN_BOORD)
+        Partner.objects.create(
+            traject=traject, naam="Kringwinkel", status=Partner.Status.AAN_BOORD, **PUBLISHED
+        )
         kpi = Kpi.objects.create(
             traject=traject,
             naam="Bezoekers",
             eenheid="aantal per jaar",
             nulwaarde=Decimal("1200"),
             streefwaarde=Decimal("2000"),
+            **PUBLISHED,
         )
         Meting.objects.bulk_create(
             [
-                Meting(kpi=kpi, datum=date(2023, m, 1), waarde=Decimal(1200 + 150 * m))
+                Meting(kpi=kpi, datum=date(2023, m, 1), waarde=Decimal(1200 + 150 * m), **PUBLISHED)
                 for m in range(1, 6)
             ]
         )

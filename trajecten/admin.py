@@ -58,7 +58,7 @@ class CoachProfielAdmin(admin.ModelAdmin):
 
 @admin.register(Ronde)
 class RondeAdmin(admin.ModelAdmin):
-    list_display = ["naam", "start", "einde", "afgesloten_op", "fase"]
+    list_display = ["naam", "start", "einde", "afgesloten_op", "goedkeuring_vereist", "fase"]
     prepopulated_fields = {"slug": ["naam"]}
     autocomplete_fields = ["extra_besturen"]
     actions = ["close_rounds"]
@@ -199,7 +199,7 @@ class TrajectResultAdmin(SavesNewVersions, SimpleHistoryAdmin):
 
     autocomplete_fields = ["traject"]
     list_select_related = ["traject"]
-    list_filter = ["traject__soort"]
+    list_filter = ["traject__soort", "gepubliceerd"]
 
 
 @admin.register(LopendInitiatief)

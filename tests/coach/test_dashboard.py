@@ -55,9 +55,10 @@ def test_manager_sees_every_trajectory(client, world):
 
 
 # Session, user, coach group check, trajectories, deelnames, workshops, coaching moments,
-# published updates, draft updates, the demo-content check, and saving the session (savepoint,
-# update, release) — the same with twenty times the data.
-DASHBOARD_QUERIES = 13
+# published updates, draft updates, the sign-off requests of workshops and of coaching moments,
+# one count of concept results per kind of result (7), the demo-content check, and saving the
+# session (savepoint, update, release) — the same with twenty times the data.
+DASHBOARD_QUERIES = 22
 
 
 @pytest.mark.parametrize("scale", [1, 20])

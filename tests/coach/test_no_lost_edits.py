@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django import forms
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from tests import factories
@@ -21,6 +21,7 @@ from tests.coach.resultaten_urls import count_results, resultaten_kwargs
 from trajecten.models import (
     Actiedomein,
     Beleidsactie,
+    Deelname,
     GekozenModule,
     Kpi,
     LopendInitiatief,
@@ -28,6 +29,8 @@ from trajecten.models import (
     Partner,
     Pilotkandidaat,
 )
+from trajecten.services import PUBLISHABLE_RESULTS
+from workshops.models import Goedkeuringsverzoek
 
 
 @dataclass(frozen=True)
@@ -192,9 +195,18 @@ def test_a_stale_save_is_refused_with_what_changed_and_keeps_the_input(world, tw
     assert case.read(world) == theirs
 
 
+def _with_contact(moment) -> None:
+    """A trajectory whose bestuur has a contact person, so the report can be submitted."""
+    bestuur = factories.make_bestuur()
+    Deelname.objects.create(
+        traject=moment.traject, bestuur=bestuur, contact_email="contact@example.org"
+    )
+
+
 PUBLICATION = {
     "publiceren": lambda moment: None,
     "depubliceren": lambda moment: factories.publish_report(moment, "Al gepubliceerd."),
+    "voorleggen": _with_contact,
 }
 
 
@@ -222,6 +234,41 @@ def test_a_stale_publish_or_unpublish_is_refused(world, two_coaches, kind, actio
     assert _fresh(moment).gepubliceerd == was_public
     assert response.context["conflict"].by == "Collega Coach"
     assert "Herschreven door de collega." in response.text
+    assert not Goedkeuringsverzoek.objects.exists()  # nothing submitted, no mail
+
+
+RESULT_KEYS = ["initiatief", "beleidsactie", "pilotkandidaat", "module", "partner", "kpi", "meting"]
+
+
+@pytest.mark.parametrize("published", [False, True], ids=["publiceren", "depubliceren"])
+@pytest.mark.parametrize("key", RESULT_KEYS)
+def test_a_stale_publish_or_unpublish_of_a_result_is_refused(world, two_coaches, key, published):
+    first, second = two_coaches
+    case = CASES[f"resultaten_{key}_bewerken"]
+    url = case.url(world)
+    model = PUBLISHABLE_RESULTS[key]
+    model.objects.filter(pk=world.result_pk).update(gepubliceerd=published)
+    kwargs = resolve(url).kwargs
+    kwargs.pop("onderdeel", None)
+    publication = reverse(f"coach:resultaten_{key}_publicatie", kwargs=kwargs)
+    seen = model.objects.get(pk=world.result_pk).versie
+    # The first coach edits the result; the second still has the overview of version `seen`.
+    data = {**_posted(first.get(url).context["form"]), case.field: "Gewijzigd door de collega"}
+    assert first.post(url, data).status_code == 302
+    before = snapshot(), count_results()
+
+    action = "depubliceren" if published else "publiceren"
+    response = second.post(publication, {"versie": seen, "actie": action})
+
+    assert response.status_code == 409
+    assert (snapshot(), count_results()) == before
+    assert model.objects.get(pk=world.result_pk).gepubliceerd == published
+    assert response.context["conflict"].by == "Collega Coach"
+    assert "Gewijzigd door de collega" in response.text
+    # From the fresh page (the current version) the same action is accepted.
+    current = model.objects.get(pk=world.result_pk).versie
+    assert second.post(publication, {"versie": current, "actie": action}).status_code == 302
+    assert model.objects.get(pk=world.result_pk).gepubliceerd != published
 
 
 def test_a_managers_save_in_admin_refuses_a_coachs_older_page(world, two_coaches, client):

@@ -65,6 +65,7 @@ PUBLIC = {
     "volgen:traject",
     "volgen:bevestigen",
     "volgen:afmelden",
+    "goedkeuring:verzoek",
 }
 ACCOUNT = {
     "login",
@@ -274,6 +275,28 @@ def _unsubscribe_token(world: World) -> dict:
     return {"token": unsubscribe_token(email="volger@example.org")}
 
 
+def _signoff_token(world: World) -> dict:
+    """A fresh sign-off link for the world's published workshop report (the page only reads)."""
+    import secrets
+
+    from django.core import signing
+
+    from coach.goedkeuring import SALT
+    from workshops.models import Goedkeuringsverzoek
+    from workshops.services import report_snapshot
+
+    workshop = world.traject.workshops.get(volgnummer=1)
+    verzoek = Goedkeuringsverzoek.objects.create(
+        workshop=workshop,
+        versie=workshop.versie,
+        inhoud=report_snapshot(workshop),
+        sleutel=secrets.token_urlsafe(32),
+        contact_naam="Contactpersoon",
+        contact_email="contact@example.org",
+    )
+    return {"token": signing.TimestampSigner(salt=SALT).sign(verzoek.sleutel)}
+
+
 # Arguments for URLs the generic guess below cannot fill: name -> function(world) -> kwargs.
 SAMPLE_KWARGS = {
     "besturen:detail": lambda w: {"slug": w.bestuur.slug},
@@ -287,8 +310,10 @@ SAMPLE_KWARGS = {
     # Two ids in one path: guessing from `pks` would take too many tries.
     "coach:resultaten_meting_bewerken": lambda w: _meting_kwargs(w),
     "coach:resultaten_meting_verwijderen": lambda w: _meting_kwargs(w),
+    "coach:resultaten_meting_publicatie": lambda w: _meting_kwargs(w),
     "volgen:bevestigen": _confirm_token,
     "volgen:afmelden": _unsubscribe_token,
+    "goedkeuring:verzoek": _signoff_token,
 }
 
 

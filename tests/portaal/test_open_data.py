@@ -69,15 +69,17 @@ def activity(programme):
     for traject in Traject.objects.all():
         add_activity(traject)
     hidden = factories.make_traject(soort=Traject.Soort.PILOOTPROJECT, titel="Stil traject")
-    LopendInitiatief.objects.create(traject=hidden, naam=f"Initiatief {SECRET}")
-    Beleidsactie.objects.create(traject=hidden, titel=f"Actie {SECRET}")
-    Pilotkandidaat.objects.create(traject=hidden, naam=f"Kandidaat {SECRET}")
+    # Published results of a trajectory without public content stay out all the same.
+    pub = {"gepubliceerd": True}
+    LopendInitiatief.objects.create(traject=hidden, naam=f"Initiatief {SECRET}", **pub)
+    Beleidsactie.objects.create(traject=hidden, titel=f"Actie {SECRET}", **pub)
+    Pilotkandidaat.objects.create(traject=hidden, naam=f"Kandidaat {SECRET}", **pub)
     GekozenModule.objects.create(
-        traject=hidden, module=Ondersteuningsmodule.objects.first(), resultaat=SECRET
+        traject=hidden, module=Ondersteuningsmodule.objects.first(), resultaat=SECRET, **pub
     )
-    Partner.objects.create(traject=hidden, naam=f"Partner {SECRET}")
-    kpi = Kpi.objects.create(traject=hidden, naam=f"KPI {SECRET}", eenheid="ton")
-    Meting.objects.create(kpi=kpi, datum=date(2023, 1, 1), waarde=1, toelichting=SECRET)
+    Partner.objects.create(traject=hidden, naam=f"Partner {SECRET}", **pub)
+    kpi = Kpi.objects.create(traject=hidden, naam=f"KPI {SECRET}", eenheid="ton", **pub)
+    Meting.objects.create(kpi=kpi, datum=date(2023, 1, 1), waarde=1, toelichting=SECRET, **pub)
     return hidden
 
 
@@ -188,7 +190,9 @@ def test_every_dataset_has_a_fixed_query_count(activity, client, django_assert_n
 
 def test_kpi_measurement_decimals_survive(activity, client):
     kpi = Kpi.objects.filter(traject__slug="pilootproject-deelfabriek-kortrijk").first()
-    Meting.objects.create(kpi=kpi, datum=date(2024, 1, 1), waarde=Decimal("12.75"))
+    Meting.objects.create(
+        kpi=kpi, datum=date(2024, 1, 1), waarde=Decimal("12.75"), gepubliceerd=True
+    )
     assert 12.75 in {m["waarde"] for m in _json(client, "metingen")["rijen"]}
     header, *rows = _csv(client, "metingen")
     assert "12.75" in {dict(zip(header, r, strict=True))["waarde"] for r in rows}

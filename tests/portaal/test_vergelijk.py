@@ -91,7 +91,7 @@ def test_summary_is_computed_from_the_data(programme, client, time_machine):
 
     halle = Traject.objects.get(slug="strategie-halle")
     factories.publish_report(halle.workshops.get(volgnummer=1), "Verslag.")
-    Pilotkandidaat.objects.create(traject=halle, naam="Materialenbank")
+    Pilotkandidaat.objects.create(traject=halle, naam="Materialenbank", gepubliceerd=True)
     halle.prioritaire_actiedomeinen.add(Actiedomein.objects.get(slug="textiel"))
     text = _summary(client.get(URL))
     assert "Van de 27 geplande workshops is er 1 gehouden." in text
@@ -104,7 +104,9 @@ def test_summary_is_computed_from_the_data(programme, client, time_machine):
 
 def test_results_count_only_once_the_trajectory_has_published_content(programme, client):
     turnhout = Traject.objects.get(slug="strategie-turnhout")
-    Pilotkandidaat.objects.create(traject=turnhout, naam="Nog niet publiek kandidaat")
+    Pilotkandidaat.objects.create(
+        traject=turnhout, naam="Nog niet publiek kandidaat", gepubliceerd=True
+    )
     response = client.get(URL)
     assert "Nog niet publiek kandidaat" not in response.content.decode()
     assert "Geen van de 6 strategietrajecten publiceerde" in _summary(response)

@@ -34,13 +34,22 @@ def published(programme):
         "We bezochten het Repair Café, de kringloopwinkel & de bouw-materialenbank van Halle.",
     )
     factories.make_update(halle, titel="B&W keurt ‘zero waste’-plan goed", tekst="Het **plan**.")
-    LopendInitiatief.objects.create(traject=halle, naam="Bouwmaterialenbank Halle", eigenaar="OCMW")
-    Beleidsactie.objects.create(traject=halle, titel="Circulaire aankoopcriteria")
-    Pilotkandidaat.objects.create(traject=halle, naam="Textielhub Zennevallei")
-    Partner.objects.create(traject=halle, naam="Kringwinkel Zennevallei", rol="Inzamelaar")
+    LopendInitiatief.objects.create(
+        traject=halle, naam="Bouwmaterialenbank Halle", eigenaar="OCMW", gepubliceerd=True
+    )
+    LopendInitiatief.objects.create(traject=halle, naam="Concept bouwmaterialenbank")
+    Beleidsactie.objects.create(
+        traject=halle, titel="Circulaire aankoopcriteria", gepubliceerd=True
+    )
+    Pilotkandidaat.objects.create(traject=halle, naam="Textielhub Zennevallei", gepubliceerd=True)
+    Partner.objects.create(
+        traject=halle, naam="Kringwinkel Zennevallei", rol="Inzamelaar", gepubliceerd=True
+    )
     # The same kinds on a trajectory without anything published stay out of the search.
     turnhout = Traject.objects.get(slug="strategie-turnhout")
-    LopendInitiatief.objects.create(traject=turnhout, naam="Verborgen bouwmaterialenbank")
+    LopendInitiatief.objects.create(
+        traject=turnhout, naam="Verborgen bouwmaterialenbank", gepubliceerd=True
+    )
     return halle
 
 
@@ -94,6 +103,12 @@ def test_a_name_match_ranks_first(published, client, q, first):
 def test_results_of_a_trajectory_without_public_content_are_not_found(published, client):
     html = _search(client, "bouwmaterialenbank").content.decode()
     assert "Verborgen bouwmaterialenbank" not in html
+
+
+def test_a_concept_result_is_not_found(published, client):
+    """A result the coach has not published stays out, even on a trajectory with public content."""
+    html = _search(client, "bouwmaterialenbank").content.decode()
+    assert "Concept bouwmaterialenbank" not in html
 
 
 def test_snippets_mark_matches_and_cut_at_word_boundaries(published, client):
