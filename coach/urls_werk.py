@@ -6,7 +6,7 @@ URL names are Dutch and follow the paths: `<noun>` for the object's own page, `<
 
 from django.urls import path
 
-from coach.views import bijlagen, goedkeuring, momenten, opvolging, overzicht, updates
+from coach.views import bijlagen, goedkeuring, momenten, opvolging, overzicht, uitkomst, updates
 
 T = "trajecten/<slug:slug>"
 
@@ -42,6 +42,20 @@ for soort, folder in (("workshop", "workshops"), ("coachingsmoment", "coachingsm
         path(f"{T}/{folder}/nieuw/", momenten.moment_create, kind, name=f"{soort}_nieuw"),
         path(f"{base}/", momenten.moment_plan, kind, name=f"{soort}_bewerken"),
         path(f"{base}/verslag/", momenten.moment_verslag, kind, name=f"{soort}_verslag"),
+        # The one page per outcome: planning, report, attachments and results together.
+        path(f"{base}/uitkomst/", uitkomst.moment_uitkomst, kind, name=f"{soort}_uitkomst"),
+        path(
+            f"{base}/uitkomst/voorbeeld/",
+            uitkomst.moment_uitkomst_voorbeeld,
+            kind,
+            name=f"{soort}_uitkomst_voorbeeld",
+        ),
+        path(
+            f"{base}/uitkomst/publicatie/",
+            uitkomst.moment_uitkomst_publicatie,
+            kind,
+            name=f"{soort}_uitkomst_publicatie",
+        ),
         path(f"{base}/publiceren/", momenten.moment_publish, kind, name=f"{soort}_publiceren"),
         path(
             f"{base}/depubliceren/",

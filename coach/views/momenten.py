@@ -16,6 +16,7 @@ from coach.views.shared import (
     save_or_conflict,
     traject_url,
 )
+from trajecten.models import Traject
 from trajecten.versioning import StaleEdit, changes_between
 from workshops import services
 from workshops.models import Bijlage, Coachingsmoment, Workshop
@@ -81,6 +82,11 @@ def _saved(moment):
 def moment_create(request, slug, soort):
     kind = KINDS[soort]
     traject = traject_for_coach(request, slug)
+    if soort == "coachingsmoment" and traject.soort != Traject.Soort.PILOOTPROJECT:
+        # Coaching moments belong to the pilot track; a strategy track has three workshops.
+        return render(
+            request, "coach/coachingsmoment_geweigerd.html", {"traject": traject}, status=400
+        )
     instance = kind.model(traject=traject)
     if soort == "workshop" and request.method != "POST":
         instance.volgnummer = (

@@ -141,14 +141,15 @@ def test_a_held_moment_cannot_move_into_the_future(coach_client, world):
 
 
 def test_planning_a_coaching_moment(coach_client, world):
+    # Coaching moments belong to the pilot track (a strategy track refuses them, 400).
     response = coach_client.post(
-        reverse("coach:coachingsmoment_nieuw", args=[world.traject.slug]),
+        reverse("coach:coachingsmoment_nieuw", args=[world.pilot_traject.slug]),
         {"onderwerp": "Businessplan nalezen", "datum": "2023-02-01", "uur": "", "vorm": "online"},
     )
     assert response.status_code == 302
     moment = Coachingsmoment.objects.get(onderwerp="Businessplan nalezen")
     assert moment.vorm == "online"
-    assert "Businessplan nalezen" in public_page(coach_client, world)
+    assert "Businessplan nalezen" in coach_client.get(world.pilot_traject.get_absolute_url()).text
 
 
 def public_page(client, world) -> str:
@@ -163,7 +164,7 @@ def test_invalid_coaching_moment_is_refused(coach_client, world, changes):
     before = snapshot()
     data = {"onderwerp": "Iets", "datum": "2023-02-01", "vorm": "online", **changes}
     response = coach_client.post(
-        reverse("coach:coachingsmoment_nieuw", args=[world.traject.slug]), data
+        reverse("coach:coachingsmoment_nieuw", args=[world.pilot_traject.slug]), data
     )
     assert response.status_code == 400
     assert snapshot() == before

@@ -111,7 +111,7 @@ FORMS = {
         ),
     ),
     "coachingsmoment_nieuw": (
-        lambda w: reverse("coach:coachingsmoment_nieuw", args=[w.traject.slug]),
+        lambda w: reverse("coach:coachingsmoment_nieuw", args=[w.pilot_traject.slug]),
         form(onderwerp=TEXT, datum=DATE, uur=TIME, vorm=st.sampled_from(["online", "x", ""])),
     ),
     "coachingsmoment_bewerken": (

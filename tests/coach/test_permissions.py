@@ -79,6 +79,9 @@ EXPECTED = {
             "voorleggen": ACTION,
             "verwijderen": CONFIRM,
             "geschiedenis": PAGE,
+            "uitkomst": FORM,
+            "uitkomst_voorbeeld": PAGE,
+            "uitkomst_publicatie": ACTION,
         }.items()
     },
 }
@@ -91,6 +94,9 @@ KWARGS = {
     "update_pk": lambda world: world.update.pk,
 }
 
+# Coaching moments are planned on pilot tracks only (a strategy track answers 400).
+URL_KWARGS = {"coachingsmoment_nieuw": lambda world: {"slug": world.pilot_traject.slug}}
+
 
 @functools.cache
 def tables() -> tuple[dict, dict, dict]:
@@ -99,7 +105,7 @@ def tables() -> tuple[dict, dict, dict]:
     Merged when first needed (not at import), so whichever test module pytest imports first,
     every table is complete.
     """
-    expected, kwargs, url_kwargs = dict(EXPECTED), dict(KWARGS), {}
+    expected, kwargs, url_kwargs = dict(EXPECTED), dict(KWARGS), dict(URL_KWARGS)
     for info in pkgutil.iter_modules(tests.coach.__path__):
         if info.name.startswith("test_resultaten"):
             module = importlib.import_module(f"tests.coach.{info.name}")
