@@ -236,7 +236,7 @@ class Traject(Versioned, models.Model):
     def __str__(self):
         return self.titel
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("trajecten:detail", args=[self.slug])
 
     # Derived progress: `voortgang` is the one reading (see trajecten/voortgang.py); the
