@@ -159,7 +159,9 @@ class TrajectQuerySet(models.QuerySet):
         """
         condition = Q(Exists(Update.objects.openbaar().filter(traject=OuterRef("pk"))))
         for name in ("workshops", "coachingsmomenten"):
-            moments = Traject._meta.get_field(name).related_model.objects.openbaar()
+            # The moments' models live in `workshops`, which this module cannot import.
+            related = Traject._meta.get_field(name).related_model
+            moments = related.objects.openbaar()  # type: ignore[union-attr]
             condition |= Q(Exists(moments.filter(traject=OuterRef("pk"))))
         return self.filter(condition)
 

@@ -128,7 +128,7 @@ def moment_create(*, moment: Moment, by: AbstractBaseUser) -> Moment:
 
 
 @transaction.atomic
-def moment_publish(*, moment: Moment, by: AbstractBaseUser, base_versie: int) -> Moment:
+def moment_publish(*, moment: Moment, by: AbstractBaseUser, base_versie: int | None) -> Moment:
     """Make the report public: published now, and the moment counts as held."""
     current = locked_at_version(moment, base_versie)
     if not current.verslag.strip():
