@@ -38,6 +38,7 @@ run: install
 lint: install-dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 
 checks: install-dev
 	DJANGO_SECRET_KEY=checks $(PY) manage.py check --fail-level WARNING

@@ -93,7 +93,14 @@ class Bestuur(models.Model):
 
     @property
     def has_location(self) -> bool:
-        return self.breedtegraad is not None and self.lengtegraad is not None
+        return self.point is not None
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """(latitude, longitude) on the map, or None without a location."""
+        if self.breedtegraad is None or self.lengtegraad is None:
+            return None
+        return float(self.breedtegraad), float(self.lengtegraad)
 
 
 class Lidmaatschap(models.Model):

@@ -22,7 +22,7 @@ def bestuur_list(request):
             {"filter": filterset, "invalid_filter": True},
             status=400,
         )
-    groups = {"filter": filterset, "deelnemers": [], "genoemd": [], "leden": []}
+    groups: dict[str, list[Bestuur]] = {"deelnemers": [], "genoemd": [], "leden": []}
     for bestuur in filterset.qs:
         if bestuur.deelnames.all():
             groups["deelnemers"].append(bestuur)
@@ -30,7 +30,7 @@ def bestuur_list(request):
             groups["genoemd"].append(bestuur)
         else:
             groups["leden"].append(bestuur)
-    return render(request, "besturen/bestuur_list.html", groups)
+    return render(request, "besturen/bestuur_list.html", {"filter": filterset, **groups})
 
 
 @require_safe

@@ -1,6 +1,7 @@
 """Forms of the coach workspace. They parse and validate; the services write."""
 
 from datetime import date, datetime, time
+from typing import Self
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
@@ -106,7 +107,7 @@ class VersionMixin(forms.Form):
         """The version the coach's edit starts from; None for a new record."""
         return self.cleaned_data.get("versie")
 
-    def rebound_on(self, stale: StaleEdit) -> "VersionMixin":
+    def rebound_on(self, stale: StaleEdit) -> Self:
         data = self.data.copy()
         data[self.add_prefix("versie")] = str(stale.current.versie)
         kwargs = {name: getattr(self, name) for name in getattr(self, "context_names", ())}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,8 +14,13 @@ from django.utils import timezone
 
 from coach import opvolging
 from coach.models import Herinnering
+from trajecten.models import Traject
+from workshops.models import Moment
 
 logger = logging.getLogger(__name__)
+
+# A coach's overdue moments, by trajectory.
+Overdue = list[tuple[Traject, list[Moment]]]
 
 
 @dataclass
@@ -24,9 +30,9 @@ class ReminderRun:
     failed: int = 0
 
 
-def _overdue_per_coach(now: datetime) -> dict:
+def _overdue_per_coach(now: datetime) -> dict[User, Overdue]:
     """Each active coach with an e-mail address -> their overdue moments, by trajectory."""
-    per_coach: dict = {}
+    per_coach: dict[User, Overdue] = {}
     for traject in opvolging.trajecten_to_check():
         moments = opvolging.overdue_moments(traject, now)
         if not moments:
@@ -37,7 +43,7 @@ def _overdue_per_coach(now: datetime) -> dict:
     return per_coach
 
 
-def _reminder_message(coach, items, now: datetime) -> EmailMessage:
+def _reminder_message(coach: User, items: Overdue, now: datetime) -> EmailMessage:
     lines = [
         (
             traject,

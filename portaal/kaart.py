@@ -55,7 +55,9 @@ def map_data(besturen: list[Bestuur]) -> tuple[list[dict], list[dict], list[dict
 
     Besturen at the same spot (a city and its economic agency) share one marker.
     """
-    deelnemers, punten, leden = [], {}, []
+    deelnemers: list[dict] = []
+    punten: dict[tuple[float, float], list[dict]] = {}
+    leden: list[dict] = []
     for bestuur in besturen:
         if bestuur.deelnames.all():
             rol = "deelnemer"
@@ -65,15 +67,14 @@ def map_data(besturen: list[Bestuur]) -> tuple[list[dict], list[dict], list[dict
             continue
         entry = _bestuur_entry(bestuur, rol)
         deelnemers.append(entry)
-        if bestuur.has_location:
-            key = (float(bestuur.breedtegraad), float(bestuur.lengtegraad))
-            punten.setdefault(key, []).append(entry)
+        if bestuur.point is not None:
+            punten.setdefault(bestuur.point, []).append(entry)
     shown = set(punten)
     for bestuur in besturen:
         for lidmaatschap in bestuur.lidmaatschappen.all() if punten else []:
             lid = lidmaatschap.lid
-            key = (float(lid.breedtegraad or 0), float(lid.lengtegraad or 0))
-            if lid.has_location and key not in shown:
+            key = lid.point
+            if key is not None and key not in shown:
                 shown.add(key)
                 leden.append(
                     {"lat": key[0], "lon": key[1], "naam": lid.naam, "url": lid.get_absolute_url()}

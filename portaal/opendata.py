@@ -8,13 +8,14 @@ same code every page reads. Each dataset issues a fixed number of queries.
 
 import csv
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -57,7 +58,7 @@ class Dataset:
     title: str
     description: str
     columns: tuple[Column, ...]
-    rows: Callable[[], Iterable]
+    rows: Callable[[], QuerySet[Any]]
     # The lookup from a row to its round, for `?ronde=`; None when rows belong to no round.
     ronde_pad: str | None = None
     themes: tuple[str, ...] = ()
@@ -577,7 +578,7 @@ def _csv_value(value) -> str:
     if isinstance(value, list):
         return ";".join(str(item) for item in value)
     if isinstance(value, date | datetime):
-        return _iso(value)
+        return _iso(value) or ""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return str(value)

@@ -57,7 +57,7 @@ def workshop_cell(workshop, progress) -> Cel:
     return Cel(code, symbool, progress.label, datum, progress.is_demo)
 
 
-MODULE_CELLS = {
+MODULE_CELLS: dict[str, tuple[str, str]] = {
     GekozenModule.Status.GEKOZEN: ("gekozen", "○"),
     GekozenModule.Status.BEZIG: ("bezig", "◐"),
     GekozenModule.Status.AFGEROND: ("afgerond", "✓"),

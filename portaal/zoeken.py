@@ -8,9 +8,11 @@ with both. Only the visible text of stored HTML is searched, never tags, drafts 
 """
 
 import difflib
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -20,7 +22,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, Q, QuerySet, TextField, Value
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils.html import escape
@@ -238,21 +240,22 @@ def _text_search(queryset: QuerySet, source: Source, terms: list[str], query: st
 
     Trigram similarity only ranks: a typo gets the same "did you mean" as on SQLite.
     """
-    vector = None
+    parts = []
     for f in source.fields:
         if not f.in_vector:
             continue
+        expression: Func
         if f.is_html:
             expression = PlainHtml(F(f.path))
         else:
             expression = Coalesce(F(f.path), Value(""), output_field=TextField())
-        part = SearchVector(expression, config="dutch", weight=f.weight)
-        vector = part if vector is None else vector + part
+        parts.append(SearchVector(expression, config="dutch", weight=f.weight))
+    vector = reduce(operator.add, parts)
     tsquery = SearchQuery(" & ".join(f"{t}:*" for t in terms), config="dutch", search_type="raw")
     title = source.fields[0].path
     return queryset.annotate(
         text_rank=SearchRank(vector, tsquery),
-        similarity=TrigramWordSimilarity(Value(query), title),
+        similarity=TrigramWordSimilarity(query, title),
         text_match=vector,
     ).filter(Q(text_match=tsquery) | matching(source.fields, terms))
 
@@ -354,7 +357,8 @@ def snippet(text: str, terms: list[str]) -> SafeString | str:
             if begin >= start and finish <= end:
                 spans.append((begin, finish))
             at = folded.find(term, at + len(term))
-    pieces, cursor = [], start
+    pieces: list[str] = []
+    cursor = start
     for begin, finish in sorted(spans):
         if begin < cursor:  # overlapping marks merge into the one before
             continue

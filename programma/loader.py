@@ -46,9 +46,9 @@ class LoadReport:
 def _upsert[M: models.Model](report: LoadReport, model: type[M], lookup: dict, values: dict) -> M:
     """Create or update one row, saving only when a value differs (so history stays quiet)."""
     name = model._meta.verbose_name_plural
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **values)
+        obj = model._default_manager.create(**lookup, **values)
         report.created[name] += 1
         return obj
     changed = [key for key, value in values.items() if getattr(obj, key) != value]
@@ -115,11 +115,13 @@ def _load_besturen(report: LoadReport, data: dict) -> dict[str, Bestuur]:
 
 def _load_reference_lists(report: LoadReport, data: dict) -> None:
     lists = data["referentielijsten"]
-    for model, key in [
+    reference_lists: list[tuple[type[Actiedomein | Beleidsinstrument | Ondersteuningsmodule], str]]
+    reference_lists = [
         (Actiedomein, "actiedomeinen"),
         (Beleidsinstrument, "beleidsinstrumenten"),
         (Ondersteuningsmodule, "ondersteuningsmodules"),
-    ]:
+    ]
+    for model, key in reference_lists:
         for volgorde, (naam, naam_en) in enumerate(lists[key], start=1):
             _upsert(
                 report,

@@ -166,7 +166,9 @@ class TrajectQuerySet(models.QuerySet):
         """
         condition = Q(Exists(Update.objects.openbaar().filter(traject=OuterRef("pk"))))
         for name in ("workshops", "coachingsmomenten"):
-            moments = Traject._meta.get_field(name).related_model.objects.openbaar()
+            # The moments' models live in `workshops`, which this module cannot import.
+            related = Traject._meta.get_field(name).related_model
+            moments = related.objects.openbaar()  # type: ignore[union-attr]
             condition |= Q(Exists(moments.filter(traject=OuterRef("pk"))))
         return self.filter(condition)
 
@@ -243,7 +245,7 @@ class Traject(Versioned, models.Model):
     def __str__(self):
         return self.titel
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("trajecten:detail", args=[self.slug])
 
     # Derived progress: `voortgang` is the one reading (see trajecten/voortgang.py); the

@@ -7,6 +7,7 @@ would find the same user; setting it explicitly makes that independent of the mi
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -101,7 +102,7 @@ def result_save[R: StructuredResult](
         )
     if (
         isinstance(item, Pilotkandidaat)
-        and item.vervolgtraject_id
+        and item.vervolgtraject is not None
         and item.vervolgtraject.soort != Traject.Soort.PILOOTPROJECT
     ):
         raise WrongTrackError("Een vervolgtraject moet een pilootprojecttraject zijn.")
@@ -220,7 +221,7 @@ def update_save(
         update.gepubliceerd_op = None
     update.gepubliceerd = publish
     if update.auteur_id is None:
-        update.auteur = by
+        update.auteur = by  # type: ignore[assignment]  # `by` is an auth.User (AUTH_USER_MODEL)
     return versioned_save(obj=update, base_versie=base_versie, by=by)
 
 

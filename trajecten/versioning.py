@@ -31,6 +31,11 @@ class Versioned(models.Model):
 
     versie = models.PositiveIntegerField(default=1, editable=False)
 
+    # Read by django-simple-history when the record is saved: who made the change, and whether
+    # to skip the history row.
+    _history_user: AbstractBaseUser | None
+    skip_history_when_saving: bool
+
     class Meta:
         abstract = True
 

@@ -10,6 +10,9 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.policy import Policy
+from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
@@ -102,7 +105,8 @@ def unsubscribe_token(*, email: str) -> str:
 
 def read_unsubscribe_token(token: str) -> str:
     try:
-        return signing.loads(token, salt=UNSUBSCRIBE_SALT)["e"]
+        address: str = signing.loads(token, salt=UNSUBSCRIBE_SALT)["e"]
+        return address
     except (signing.BadSignature, KeyError, TypeError):
         raise BadLink(expired=False) from None
 
@@ -119,11 +123,11 @@ class FollowMail(EmailMultiAlternatives):
     List-Unsubscribe address. RFC 5322 allows lines of up to 998 characters, so allow those.
     """
 
-    def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(max_line_length=998))
+    def message(self, *, policy: Policy | None = email.policy.default) -> EmailMessage:
+        return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
 
 
-def _message(*, to: str, subject: str, template: str, context: dict) -> FollowMail:
+def _message(*, to: str, subject: str, template: str, context: dict[str, Any]) -> FollowMail:
     link = unsubscribe_url(to)
     context = {**context, "afmeld_url": link, "site_url": settings.SITE_URL}
     with translation.override("nl-be"):
@@ -312,7 +316,8 @@ def send_due_digests(*, now: datetime | None = None) -> DigestRun:
             due.append(volger)
     if not due:
         return run
-    starts = [v.laatste_digest_op or v.bevestigd_op for v in due]
+    # Only confirmed addresses were fetched: bevestigd_op is set.
+    starts = [cast(datetime, v.laatste_digest_op or v.bevestigd_op) for v in due]
     wanted = set().union(*(_followed_traject_ids(v) for v in due))
     items = public_items(
         traject_filter=Q(traject_id__in=wanted), since=min(starts), until=now, limit=None

@@ -1,5 +1,6 @@
 import uuid
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -65,6 +66,19 @@ class Moment(Publiceerbaar, Versioned, models.Model):
     bijgewerkt_op = models.DateTimeField(auto_now=True)
 
     objects = MomentQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        # Each kind declares these itself (its own related names); the shared code uses them.
+        from django.db.models.fields.related_descriptors import RelatedManager
+
+        traject: Traject
+        bijlagen: RelatedManager["Bijlage"]
+
+        @property
+        def kind(self) -> str: ...
+
+        @property
+        def volgorde(self) -> int: ...
 
     class Meta:
         abstract = True

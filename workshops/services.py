@@ -54,7 +54,7 @@ class ReportError(Exception):
 
 @dataclass(frozen=True)
 class NewAttachment:
-    upload: UploadedFile
+    upload: UploadedFile[bytes]
     checked: CheckedUpload
     titel: str
     is_publiek: bool
@@ -251,7 +251,7 @@ def moment_delete(*, moment: Moment, by: AbstractBaseUser) -> None:
 def bijlage_add(
     *,
     moment: Moment,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     checked: CheckedUpload,
     titel: str,
     is_publiek: bool,
@@ -269,7 +269,7 @@ def bijlage_add(
         mime_type=checked.mime_type,
         grootte=checked.grootte,
         is_afbeelding=checked.is_afbeelding,
-        geupload_door=by,
+        geupload_door=by,  # type: ignore[misc]  # `by` is an auth.User (AUTH_USER_MODEL)
     )
     if isinstance(moment, Workshop):
         bijlage.workshop = moment

@@ -42,7 +42,7 @@ def serve_bijlage(bijlage: Bijlage, *, public: bool = False) -> FileResponse:
     response = FileResponse(
         handle,
         as_attachment=not bijlage.is_afbeelding,
-        filename=bijlage.bestandsnaam or bijlage.bestand.name.rsplit("/", 1)[-1],
+        filename=bijlage.bestandsnaam or str(bijlage.bestand.name).rsplit("/", 1)[-1],
         content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -2,6 +2,7 @@
 
 import copy
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +20,7 @@ from coach.views.shared import (
 from trajecten.models import Traject
 from trajecten.versioning import StaleEdit, changes_between
 from workshops import services
-from workshops.models import Bijlage, Coachingsmoment, Workshop
+from workshops.models import Bijlage, Coachingsmoment, Moment, Workshop
 from workshops.uploads import UploadNotStored
 
 
@@ -28,7 +29,7 @@ class Kind:
     """What differs between a workshop and a coaching moment in these views."""
 
     name: str
-    model: type
+    model: type[Workshop] | type[Coachingsmoment]
     create_form: type
     edit_form: type
     verslag_form: type
@@ -88,7 +89,7 @@ def moment_create(request, slug, soort):
             request, "coach/coachingsmoment_geweigerd.html", {"traject": traject}, status=400
         )
     instance = kind.model(traject=traject)
-    if soort == "workshop" and request.method != "POST":
+    if isinstance(instance, Workshop) and request.method != "POST":
         instance.volgnummer = (
             max(traject.workshops.values_list("volgnummer", flat=True), default=0) + 1
         )
@@ -245,7 +246,7 @@ def _publication(request, slug, soort, ids, *, publish: bool):
     try:
         service(moment=moment, by=request.user, base_versie=form.base_versie)
     except StaleEdit as stale:
-        current = stale.current
+        current = cast(Moment, stale.current)
         current.traject = traject
         form = kind.verslag_form(instance=current)
         return _verslag_page(request, traject, kind, _saved(current), form, stale)

@@ -236,7 +236,8 @@ def result_form(request, slug, onderdeel, pk=None):
     traject = traject_for_coach(request, slug)
     if refusal := _wrong_track(request, traject, onderdeel.soort):
         return refusal
-    extra, initial = {}, None
+    extra: dict = {}
+    initial: dict | None = None
     if pk is None:
         item = None
         extra, initial = _kpi_catalogue_extra(request, onderdeel)
@@ -308,7 +309,7 @@ def _kpi_for(request, slug, kpi_pk) -> tuple[Traject, Kpi | None, HttpResponse |
 def measurement_form(request, slug, kpi_pk, pk=None):
     """The form of a new (no `pk`) or existing measurement of a KPI."""
     traject, kpi, refusal = _kpi_for(request, slug, kpi_pk)
-    if refusal:
+    if kpi is None:
         return refusal
     meting = None if pk is None else get_object_or_404(Meting, pk=pk, kpi=kpi)
     if meting is None:
@@ -333,7 +334,7 @@ def measurement_form(request, slug, kpi_pk, pk=None):
 @require_form_methods
 def measurement_delete(request, slug, kpi_pk, pk):
     traject, kpi, refusal = _kpi_for(request, slug, kpi_pk)
-    if refusal:
+    if kpi is None:
         return refusal
     meting = get_object_or_404(Meting, pk=pk, kpi=kpi)
     anchor = f"kpi-{kpi.pk}"
