@@ -399,7 +399,7 @@ class Update(Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="updates")
     datum = models.DateField()
     titel = models.CharField(max_length=200)
-    tekst = models.TextField(help_text="Markdown.")
+    tekst = models.TextField(max_length=10000, help_text="Markdown.")
     tekst_html = models.TextField(editable=False, blank=True)
     gepubliceerd = models.BooleanField(default=False)
     gepubliceerd_op = models.DateTimeField(null=True, blank=True, editable=False)
@@ -456,7 +456,8 @@ class LopendInitiatief(Versioned, models.Model):
 class Beleidsactie(Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="beleidsacties")
     titel = models.CharField(max_length=200)
-    omschrijving = models.TextField(blank=True)
+    # Free texts of a result: the database takes any length; forms refuse more than a page.
+    omschrijving = models.TextField(max_length=5000, blank=True)
     actiedomein = models.ForeignKey(
         Actiedomein, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -477,8 +478,10 @@ class Beleidsactie(Versioned, models.Model):
 class Pilotkandidaat(Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="pilotkandidaten")
     naam = models.CharField(max_length=200)
-    omschrijving = models.TextField(blank=True)
-    stakeholders = models.TextField(blank=True, help_text="Met wie werd de kandidaat bepaald?")
+    omschrijving = models.TextField(max_length=5000, blank=True)
+    stakeholders = models.TextField(
+        max_length=5000, blank=True, help_text="Met wie werd de kandidaat bepaald?"
+    )
     vervolgtraject = models.ForeignKey(
         Traject,
         on_delete=models.SET_NULL,
@@ -510,7 +513,7 @@ class GekozenModule(Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="modules")
     module = models.ForeignKey(Ondersteuningsmodule, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEKOZEN)
-    resultaat = models.TextField(blank=True)
+    resultaat = models.TextField(max_length=5000, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Illustratieve inhoud, geen feit.")
     history = HistoricalRecords()
 
