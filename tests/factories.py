@@ -2,13 +2,27 @@
 
 import itertools
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from besturen.models import Bestuur
 from trajecten.markdown import render_markdown
-from trajecten.models import Deelname, Ronde, Traject, Update
+from trajecten.models import (
+    Beleidsactie,
+    Deelname,
+    GekozenModule,
+    Kpi,
+    LopendInitiatief,
+    Meting,
+    Ondersteuningsmodule,
+    Partner,
+    Pilotkandidaat,
+    Ronde,
+    Traject,
+    Update,
+)
 from workshops.models import Coachingsmoment, Workshop
 
 _seq = itertools.count(1)
@@ -101,3 +115,45 @@ def make_manager(username: str) -> User:
     return User.objects.create_user(
         username, f"{username}@example.org", "beheer-wachtwoord-1", is_staff=True, is_superuser=True
     )
+
+
+# Structured results: a strategy's initiatives, policy actions and pilot candidates; a pilot's
+# modules, partners, KPIs and measurements.
+
+
+def make_lopend_initiatief(traject: Traject, **fields) -> LopendInitiatief:
+    return LopendInitiatief.objects.create(
+        traject=traject, **{"naam": f"Initiatief {next(_seq)}", **fields}
+    )
+
+
+def make_beleidsactie(traject: Traject, **fields) -> Beleidsactie:
+    return Beleidsactie.objects.create(
+        traject=traject, **{"titel": f"Beleidsactie {next(_seq)}", **fields}
+    )
+
+
+def make_pilotkandidaat(traject: Traject, **fields) -> Pilotkandidaat:
+    return Pilotkandidaat.objects.create(
+        traject=traject, **{"naam": f"Kandidaat {next(_seq)}", **fields}
+    )
+
+
+def make_gekozen_module(traject: Traject, module: Ondersteuningsmodule | None = None, **fields):
+    if module is None:
+        module = Ondersteuningsmodule.objects.create(naam=f"Module {next(_seq)}")
+    return GekozenModule.objects.create(traject=traject, module=module, **fields)
+
+
+def make_partner(traject: Traject, **fields) -> Partner:
+    return Partner.objects.create(traject=traject, **{"naam": f"Partner {next(_seq)}", **fields})
+
+
+def make_kpi(traject: Traject, **fields) -> Kpi:
+    defaults = {"naam": f"KPI {next(_seq)}", "eenheid": "aantal"}
+    return Kpi.objects.create(traject=traject, **{**defaults, **fields})
+
+
+def make_meting(kpi: Kpi, **fields) -> Meting:
+    defaults = {"datum": date(2023, 1, 1), "waarde": Decimal("1")}
+    return Meting.objects.create(kpi=kpi, **{**defaults, **fields})

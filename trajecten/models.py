@@ -419,7 +419,7 @@ class Update(Publiceerbaar, Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="updates")
     datum = models.DateField()
     titel = models.CharField(max_length=200)
-    tekst = models.TextField(help_text="Markdown.")
+    tekst = models.TextField(max_length=10000, help_text="Markdown.")
     tekst_html = models.TextField(editable=False, blank=True)
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -493,7 +493,8 @@ class LopendInitiatief(Publiceerbaar, Versioned, models.Model):
 class Beleidsactie(Publiceerbaar, Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="beleidsacties")
     titel = models.CharField(max_length=200)
-    omschrijving = models.TextField(blank=True)
+    # Free texts of a result: the database takes any length; forms refuse more than a page.
+    omschrijving = models.TextField(max_length=5000, blank=True)
     actiedomein = models.ForeignKey(
         Actiedomein, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -516,8 +517,10 @@ class Beleidsactie(Publiceerbaar, Versioned, models.Model):
 class Pilotkandidaat(Publiceerbaar, Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="pilotkandidaten")
     naam = models.CharField(max_length=200)
-    omschrijving = models.TextField(blank=True)
-    stakeholders = models.TextField(blank=True, help_text="Met wie werd de kandidaat bepaald?")
+    omschrijving = models.TextField(max_length=5000, blank=True)
+    stakeholders = models.TextField(
+        max_length=5000, blank=True, help_text="Met wie werd de kandidaat bepaald?"
+    )
     vervolgtraject = models.ForeignKey(
         Traject,
         on_delete=models.SET_NULL,
@@ -551,7 +554,7 @@ class GekozenModule(Publiceerbaar, Versioned, models.Model):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="modules")
     module = models.ForeignKey(Ondersteuningsmodule, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEKOZEN)
-    resultaat = models.TextField(blank=True)
+    resultaat = models.TextField(max_length=5000, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Illustratieve inhoud, geen feit.")
     history = HistoricalRecords()
 

@@ -53,15 +53,21 @@ class Moment(Publiceerbaar, Versioned, models.Model):
 
     gepland_op = models.DateTimeField("datum en uur", null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.GEPLAND)
-    verslag = models.TextField("publiek verslag", blank=True, help_text="Markdown.")
+    # Text limits: the database takes any length; forms (coach pages, admin) refuse more.
+    verslag = models.TextField(
+        "publiek verslag", max_length=20000, blank=True, help_text="Markdown."
+    )
     verslag_html = models.TextField(editable=False, blank=True)
     interne_notities = models.TextField(
+        max_length=20000,
         blank=True, help_text="Enkel voor coaches en programmabeheerders, nooit publiek."
     )
-    aanwezigen = models.TextField(blank=True, help_text="Wie was er (namen of diensten).")
+    aanwezigen = models.TextField(
+        max_length=2000, blank=True, help_text="Wie was er (namen of diensten)."
+    )
     aantal_aanwezigen = models.PositiveSmallIntegerField(null=True, blank=True)
-    beslissingen = models.TextField(blank=True)
-    volgende_stappen = models.TextField(blank=True)
+    beslissingen = models.TextField(max_length=8000, blank=True)
+    volgende_stappen = models.TextField(max_length=8000, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Illustratieve inhoud, geen feit.")
     bijgewerkt_op = models.DateTimeField(auto_now=True)
 
@@ -157,7 +163,7 @@ class Workshop(Moment):
     traject = models.ForeignKey(Traject, on_delete=models.CASCADE, related_name="workshops")
     volgnummer = models.PositiveSmallIntegerField()
     titel = models.CharField(max_length=200)
-    thema = models.TextField(blank=True)
+    thema = models.TextField(max_length=4000, blank=True)
     plaats = models.CharField(max_length=200, blank=True, help_text="Locatie of 'online'.")
     history = HistoricalRecords()
 
