@@ -136,7 +136,9 @@ def main() -> int:
         profile(client, args.profile, args.runs)
         return 0
     pages = [(p, p) for p in args.paths] or default_pages()
-    print(f"{'page':12} {'path':44} {'status':>6} {'median ms':>9} {'min ms':>7} {'kB':>6} {'q':>3}")
+    print(
+        f"{'page':12} {'path':44} {'status':>6} {'median ms':>9} {'min ms':>7} {'kB':>6} {'q':>3}"
+    )
     for label, path in pages:
         r = time_page(client, path, args.runs)
         print(
