@@ -7,7 +7,8 @@
 (`programma.bulk`) into the configured database, as `make bench` does. Each page is requested
 through Django's test client (the whole middleware stack, no network, no gunicorn) a few
 times to warm up, then `--runs` times; the table gives the median and the fastest render in
-milliseconds, the response size and the query count. `--profile PATH` runs pyinstrument
+milliseconds, the median CPU time of this process (the database's own time not included), the
+response size and the query count. `--profile PATH` runs pyinstrument
 (install it into the virtualenv by hand; it is not a dependency) on one page instead.
 
 A shared machine's speed varies by a factor of two within seconds: compare medians from one
@@ -81,17 +82,19 @@ def time_page(client, path: str, runs: int) -> dict:
 
     for _ in range(3):
         response = client.get(path)
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     return {
         "status": response.status_code,
         "median": median(times),
         "min": min(times),
+        "cpu": median(cpu),
         "bytes": len(response.content),
         "queries": len(queries),
     }
@@ -137,13 +140,13 @@ def main() -> int:
         return 0
     pages = [(p, p) for p in args.paths] or default_pages()
     print(
-        f"{'page':12} {'path':44} {'status':>6} {'median ms':>9} {'min ms':>7} {'kB':>6} {'q':>3}"
+        f"{'page':12} {'path':44} {'status':>6} {'median ms':>9} {'min ms':>7} {'cpu ms':>7} {'kB':>6} {'q':>3}"
     )
     for label, path in pages:
         r = time_page(client, path, args.runs)
         print(
             f"{label[:12]:12} {path[:44]:44} {r['status']:6d} {r['median']:9.1f} "
-            f"{r['min']:7.1f} {r['bytes'] / 1024:6.0f} {r['queries']:3d}",
+            f"{r['min']:7.1f} {r['cpu']:7.1f} {r['bytes'] / 1024:6.0f} {r['queries']:3d}",
             flush=True,
         )
     return 0
