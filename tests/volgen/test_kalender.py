@@ -134,7 +134,7 @@ def test_calendar_page_lists_upcoming_and_past_and_explains_subscribing(client, 
 
 def test_calendar_page_and_feed_query_counts_are_fixed(client, agenda, django_assert_num_queries):
     urls = {
-        # moments (2) with their trajectories' participants (2: is it an unfilled place?),
+XX
         # trajectories, demo notice
         reverse("volgen:kalender"): 6,
         reverse("volgen:kalender_ics"): 4,
