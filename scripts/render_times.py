@@ -140,7 +140,8 @@ def main() -> int:
         return 0
     pages = [(p, p) for p in args.paths] or default_pages()
     print(
-        f"{'page':12} {'path':44} {'status':>6} {'median ms':>9} {'min ms':>7} {'cpu ms':>7} {'kB':>6} {'q':>3}"
+        f"{'page':12} {'path':44} {'status':>6} {'median ms':>9} {'min ms':>7} {'cpu ms':>7} "
+        f"{'kB':>6} {'q':>3}"
     )
     for label, path in pages:
         r = time_page(client, path, args.runs)
