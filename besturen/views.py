@@ -4,6 +4,10 @@ from django.views.decorators.http import require_safe
 
 from besturen.filters import BestuurFilter
 from besturen.models import Bestuur, Lidmaatschap
+from lokaal.paginering import InvalidPageNumber, page_number, page_of
+
+# Trajectory cards per page of a bestuur: an intercommunale takes part round after round.
+TRAJECTEN_PER_PAGE = 24
 
 
 @require_safe
@@ -35,6 +39,10 @@ def bestuur_list(request):
 
 @require_safe
 def bestuur_detail(request, slug):
+    try:
+        number = page_number(request)
+    except InvalidPageNumber as exc:
+        return render(request, "400.html", {"melding": exc.message}, status=400)
     bestuur = get_object_or_404(
         Bestuur.objects.prefetch_related(
             "genoemd_in_rondes",
@@ -45,6 +53,9 @@ def bestuur_detail(request, slug):
     )
     # Reached through the reverse relation: besturen does not import trajecten.
     trajecten = bestuur.trajecten.with_progress().order_by("-ronde__start", "soort", "titel")
+    page = page_of(trajecten, TRAJECTEN_PER_PAGE, number)
     return render(
-        request, "besturen/bestuur_detail.html", {"bestuur": bestuur, "trajecten": trajecten}
+        request,
+        "besturen/bestuur_detail.html",
+        {"bestuur": bestuur, "trajecten": page.object_list, "page": page},
     )

@@ -3,11 +3,15 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from portaal import fragmenten
 from trajecten.models import Ronde, Traject
 from trajecten.voortgang import RondeFase, ronde_samenvatting
 from workshops.nieuws import public_items
 
 NEWS_ON_HOME = 5
+# Cards per track on the home and round pages; the rest is one link away in the list, so a
+# page does not grow with the number of participants. The real round fits on the page.
+CARDS_PER_TRACK = 6
 
 
 def current_ronde(rondes: list[Ronde]) -> Ronde | None:
@@ -16,18 +20,44 @@ def current_ronde(rondes: list[Ronde]) -> Ronde | None:
 
 
 def _ronde_context(ronde: Ronde | None, rondes: list[Ronde]) -> dict:
-    """What home and a round's own page show: the cards, the summary and the news."""
-    trajecten = list(Traject.objects.filter(ronde=ronde).with_progress()) if ronde else []
-    tracks = {soort: [t for t in trajecten if t.soort == soort] for soort in Traject.Soort.values}
-    news = public_items(traject_filter=Q(traject__ronde=ronde), limit=NEWS_ON_HOME) if ronde else []
-    return {
+    """What home and a round's own page show: the summary, the first cards of each track and
+    a link to the rest, and the news."""
+    context = {
         "ronde": ronde,
         "andere_rondes": [r for r in rondes if r != ronde],
-        "samenvatting": ronde_samenvatting(trajecten) if trajecten else [],
-        "strategie": tracks[Traject.Soort.STRATEGIE],
-        "pilootproject": tracks[Traject.Soort.PILOOTPROJECT],
-        "nieuws": news,
+        "samenvatting": [],
+        "nieuws": [],
+        **{soort: [] for soort in Traject.Soort.values},
+        **{f"{soort}_aantal": 0 for soort in Traject.Soort.values},
     }
+    if ronde is None:
+        return context
+    in_ronde = Traject.objects.filter(ronde=ronde)
+    rows = list(in_ronde.values_list("pk", "soort"))
+    shown = set()
+    for soort in Traject.Soort.values:
+        pks = [pk for pk, s in rows if s == soort]
+        context[f"{soort}_aantal"] = len(pks)
+        shown.update(pks[:CARDS_PER_TRACK])
+    if rows:
+        # The summary reads every trajectory's progress: it is kept until any of it changes
+        # (portaal/fragmenten.py). Working it out loads them all, and the cards come along.
+        version = fragmenten.trajecten_version(
+            in_ronde, extra=(ronde.pk, ronde.start, ronde.einde, ronde.afgesloten_op)
+        )
+        name = f"ronde-samenvatting-{ronde.pk}"
+        context["samenvatting"] = fragmenten.get(name, version)
+        if context["samenvatting"] is None:
+            trajecten = list(in_ronde.with_progress())
+            context["samenvatting"] = ronde_samenvatting(trajecten)
+            fragmenten.put(name, version, context["samenvatting"])
+            cards = [t for t in trajecten if t.pk in shown]
+        else:
+            cards = list(Traject.objects.filter(pk__in=shown).with_progress())
+        for soort in Traject.Soort.values:
+            context[soort] = [t for t in cards if t.soort == soort]
+    context["nieuws"] = public_items(traject_filter=Q(traject__ronde=ronde), limit=NEWS_ON_HOME)
+    return context
 
 
 def _rondes() -> list[Ronde]:

@@ -46,3 +46,9 @@ def _test_storage(settings, tmp_path):
 def _own_rate_limit_counts(settings):
     """Each test counts abuse limits afresh (the cache may be shared: no clearing it)."""
     settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture(autouse=True)
+def _own_fragment_cache(settings):
+    """Each test keeps its own cached fragments: ids are reused and clocks frozen across tests."""
+    settings.FRAGMENT_CACHE_PREFIX = f"frag:{uuid.uuid4().hex}"

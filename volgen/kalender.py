@@ -24,6 +24,8 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 WORKSHOP_LENGTH = timedelta(hours=3)
 COACHING_LENGTH = timedelta(hours=1)
 PAST_ON_PAGE = 30
+# The page lists the soonest dates; the calendar file holds them all.
+UPCOMING_ON_PAGE = 40
 
 _FIELDS = [
     "id",
@@ -269,19 +271,36 @@ def traject_ics(request, slug):
     return _ics_response(chunks, f"{traject.slug}.ics")
 
 
+def _nearest(traject_filter: Q, *, descending: bool, limit: int) -> list:
+    """The `limit` dated moments nearest in time on one side of now: limited in the database,
+    so the page costs the same whatever the number of dates."""
+    order = ("-gepland_op", "-pk") if descending else ("gepland_op", "pk")
+    moments = [
+        *dated_workshops(traject_filter).order_by(*order)[:limit],
+        *dated_coaching(traject_filter).order_by(*order)[:limit],
+    ]
+    moments.sort(key=lambda m: (m.gepland_op, m.kind_order, m.pk), reverse=descending)
+    return moments[:limit]
+
+
 def kalender(request):
-    """Upcoming and recent dates, and how to subscribe: three queries."""
+    """The soonest upcoming and the latest past dates, and how to subscribe."""
     now = timezone.now()
-    moments = calendar_moments()
-    upcoming = [m for m in moments if m.gepland_op >= now]
-    past = [m for m in moments if m.gepland_op < now][::-1][:PAST_ON_PAGE]
-    trajecten = Traject.objects.only("id", "slug", "titel", "soort").order_by("soort", "titel")
+    upcoming = _nearest(Q(gepland_op__gte=now), descending=False, limit=UPCOMING_ON_PAGE + 1)
+    past = _nearest(Q(gepland_op__lt=now), descending=True, limit=PAST_ON_PAGE)
+    # Every trajectory's own calendar: the address reversed once, not once per trajectory.
+    before, after = reverse("volgen:traject_ics", args=["slug-stand-in"]).rsplit("slug-stand-in", 1)
+    trajecten = [
+        (f"{before}{slug}{after}", titel)
+        for slug, titel in Traject.objects.order_by("soort", "titel").values_list("slug", "titel")
+    ]
     feed_url = request.build_absolute_uri(reverse("volgen:kalender_ics"))
     return render(
         request,
         "volgen/kalender.html",
         {
-            "upcoming": upcoming,
+            "upcoming": upcoming[:UPCOMING_ON_PAGE],
+            "meer_komend": len(upcoming) > UPCOMING_ON_PAGE,
             "past": past,
             "trajecten": trajecten,
             "ics_url": feed_url,

@@ -177,9 +177,14 @@ def completed_trajectories(traject_filter: Q) -> list[Nieuwsitem]:
         .order_by("history_date")
         .values("history_date")[:1]
     )
+    # A trajectory with a workshop still planned, or stopped, has no milestone: leaving it out
+    # in the database spares the history lookup of every workshop of a running round.
+    still_planned = Workshop.objects.filter(status=Workshop.Status.GEPLAND).values("traject")
     rows = (
         Workshop.objects.filter(traject_filter)
         .exclude(status=Workshop.Status.GEANNULEERD)
+        .exclude(traject__in=still_planned)
+        .exclude(traject__gestopt=True)
         .select_related("traject")
         .only(*_MOMENT_FIELDS, *_TRAJECT_FIELDS, "traject__gestopt", "volgnummer")
         .annotate(gehouden_sinds=Coalesce(Subquery(first_held), F("bijgewerkt_op")))
