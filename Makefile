@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run install install-dev test lint checks pytest browser browser-deps bench clean \
-	serve bench-ci wrk-deps pg-tools two-instances faults load load-ci a11y
+	serve bench-ci wrk-deps nginx-deps pg-tools two-instances faults load load-ci a11y
 
 .venv/bin/uv:
 	$(PYTHON) -m venv .venv
@@ -67,19 +67,26 @@ serve: install
 wrk-deps:
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 
+# Debian's nginx, for the public page cache in front of gunicorn (deploy/nginx.conf); the
+# benchmark and the two-instance check run it. NGINX=/path/to/nginx uses another one.
+nginx-deps:
+	@test -x "$${NGINX:-/nonexistent}" || command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+		(apt-get update -qq && apt-get install -y -qq nginx-light)
+
 pg-tools:
 	@command -v pg_dump >/dev/null || (apt-get update -qq && apt-get install -y -qq postgresql-client)
 
 # The benchmark (docs/performance.md): 20x data on PostgreSQL + Redis, wrk with 32 connections.
-bench: install-dev wrk-deps pg-tools
+bench: install-dev wrk-deps nginx-deps pg-tools
 	$(PY) scripts/bench.py
 
 # The same, small: 3x data, 3 s per page (CI).
-bench-ci: install-dev wrk-deps
+bench-ci: install-dev wrk-deps nginx-deps
 	BENCH_SCALE=small $(PY) scripts/bench.py
 
-# Two gunicorn instances on one database and one Redis: a login and a change cross over.
-two-instances: install-dev
+# Two gunicorn instances on one database and one Redis behind nginx: a login and a change
+# cross over, the page cache keeps public pages only.
+two-instances: install-dev nginx-deps
 	$(PY) scripts/two_instances.py
 
 # The fault suite (docs/reliability.md): its own PostgreSQL and Redis, never the shared ones;

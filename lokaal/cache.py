@@ -1,251 +1,183 @@
-"""The shared page cache for anonymous visitors, and the content version that invalidates it.
+"""The shared cache (Redis), degraded rather than broken when Redis misbehaves.
 
-Every public page is derived from the programme's data. Rather than working out which pages a
-change touches, any change to the data bumps one global *content version*; a cached page is only
-served while the version it was rendered under is still the current one. The version lives in
-the Django cache (Redis in production), so every process and host sees a bump at once.
+The public pages are no longer cached here: nginx keeps them for a few seconds in front of the
+application (docs/performance.md, deploy/nginx.conf). What stays in Redis is small: the abuse
+limits' counters (lokaal/limits.py) and whatever fragments the templates cache. None of it is
+needed to answer a request, so a Redis that is down or hangs must cost at most a short timeout
+now and then, never one per request and never an error page:
 
-The version is bumped by model signals (connected in `lokaal.apps`) and, as a safety net for
-bulk `.update()` calls that send no signal, after every successful POST/PUT/PATCH/DELETE.
-Entries are fresh for `PAGE_CACHE_SECONDS`, which bounds how long time-derived text
-("3 weeks ago", "behind plan") can lag; a page past that time is still served while one
-request renders its successor.
-
-After a change, one request renders each page (it holds a *render claim* in the shared cache)
-while the other requests for that page wait for it, so a change under load costs one render
-per page rather than one per waiting visitor.
+- connect and read timeouts of `CACHE_TIMEOUT_MS` (200 ms), and no retries;
+- a circuit breaker per process: after a failure the cache is skipped for
+  `CACHE_BREAKER_SECONDS` (5 s), then one request tries again;
+- while it is open every read is a miss, every write is dropped, `add` and `incr` report that
+  nothing was counted (the abuse limits then let the request through);
+- one warning line per interval, without a traceback.
 """
 
-import contextvars
-import hashlib
 import logging
 import threading
 import time
-from collections import OrderedDict
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "content-version"
-PAGE_KEY_PREFIX = "page:"
-# Stands in for the CSP nonce inside a stored page; each hit gets a fresh nonce.
-NONCE_PLACEHOLDER = b"\x00lokaal-csp-nonce\x00"
 
-# Models whose changes never show on a public page: bumping for them would only empty the cache.
-UNVERSIONED_APPS = frozenset({"sessions", "admin", "axes", "contenttypes"})
+class CircuitBreaker:
+    """Open for `seconds` after a failure; while open, callers skip the service."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.open_until = 0.0
+        self.last_error = ""
+        self.failures = 0  # failures since the breaker last closed
+        self._lock = threading.Lock()
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self.open_until
+
+    def fail(self, exc: BaseException) -> None:
+        with self._lock:
+            already_open = self.is_open()
+            self.failures += 1
+            self.last_error = exc.__class__.__name__
+            self.open_until = time.monotonic() + self.seconds
+        if not already_open:  # one line per interval, however many requests fail in it
+            logger.warning(
+                "Redis does not answer (%s: %s); the cache is skipped for %g s.",
+                exc.__class__.__name__,
+                str(exc)[:200],
+                self.seconds,
+            )
+
+    def succeed(self) -> None:
+        if self.failures:
+            with self._lock:
+                if self.failures and not self.is_open():
+                    logger.warning("Redis answers again; the cache is used again.")
+                    self.failures = 0
+                    self.last_error = ""
+
+    def state(self) -> dict:
+        if self.is_open():
+            return {
+                "state": "degraded",
+                "error": self.last_error,
+                "retry_in_s": round(max(0.0, self.open_until - time.monotonic()), 1),
+            }
+        return {"state": "ok"}
 
 
-def current_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Start from the clock so a restarted cache never hands out an old version number again.
-        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+class _Client(RedisCacheClient):
+    def __init__(self, servers, **options):
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        timeout = settings.CACHE_TIMEOUT_MS / 1000
+        options.setdefault("socket_connect_timeout", timeout)
+        options.setdefault("socket_timeout", timeout)
+        # redis-py retries a timed-out command (with backoff) by default: a hung Redis would
+        # then cost seconds per call instead of one timeout.
+        options.setdefault("retry", Retry(NoBackoff(), 0))
+        options.setdefault("retry_on_error", [])
+        self._redis_errors = (redis.RedisError, OSError)
+        super().__init__(servers, **options)
 
 
-# Set when the content version was bumped in the current request, so the middleware's safety
-# net for writes that send no signal does not bump it a second time.
-bumped = contextvars.ContextVar("content_version_bumped", default=False)
+class ResilientRedisCache(RedisCache):
+    """Django's RedisCache behind a circuit breaker (see the module docstring)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _Client
+        self.breaker = CircuitBreaker(settings.CACHE_BREAKER_SECONDS)
+
+    def _guarded(self, fallback, call):
+        if self.breaker.is_open():
+            return fallback
+        try:
+            result = call()
+        except self._cache._redis_errors as exc:
+            self.breaker.fail(exc)
+            return fallback
+        self.breaker.succeed()
+        return result
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            False, lambda: super(ResilientRedisCache, self).add(key, value, timeout, version)
+        )
+
+    def get(self, key, default=None, version=None):
+        return self._guarded(
+            default, lambda: super(ResilientRedisCache, self).get(key, default, version)
+        )
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            None, lambda: super(ResilientRedisCache, self).set(key, value, timeout, version)
+        )
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            False, lambda: super(ResilientRedisCache, self).touch(key, timeout, version)
+        )
+
+    def delete(self, key, version=None):
+        return self._guarded(False, lambda: super(ResilientRedisCache, self).delete(key, version))
+
+    def get_many(self, keys, version=None):
+        return self._guarded({}, lambda: super(ResilientRedisCache, self).get_many(keys, version))
+
+    def has_key(self, key, version=None):
+        return self._guarded(False, lambda: super(ResilientRedisCache, self).has_key(key, version))
+
+    def incr(self, key, delta=1, version=None):
+        # A missing key still raises ValueError, as Django documents; only an outage is hidden.
+        return self._guarded(
+            None, lambda: super(ResilientRedisCache, self).incr(key, delta, version)
+        )
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guarded(
+            list(data),
+            lambda: super(ResilientRedisCache, self).set_many(data, timeout, version),
+        )
+
+    def delete_many(self, keys, version=None):
+        return self._guarded(
+            None, lambda: super(ResilientRedisCache, self).delete_many(keys, version)
+        )
+
+    def clear(self):
+        return self._guarded(False, lambda: super(ResilientRedisCache, self).clear())
+
+    def ping(self) -> None:
+        """Raise when Redis does not answer (for /healthz); opens the breaker like any call."""
+        client = self._cache.get_client(write=False)
+        try:
+            client.ping()
+        except self._cache._redis_errors as exc:
+            self.breaker.fail(exc)
+            raise
+        self.breaker.succeed()
 
 
-def bump_version() -> None:
-    """Invalidate every cached page, in every process that shares this cache."""
+def cache_state() -> dict:
+    """The default cache's state for /healthz: ok, degraded (breaker open) or unavailable."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    breaker = getattr(backend, "breaker", None)
+    if breaker is None:  # a local-memory cache (development, tests): nothing to reach
+        return {"state": "ok", "backend": "local"}
+    if breaker.is_open():
+        return {**breaker.state(), "backend": "redis"}
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): start a fresh one
-        cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-    bumped.set(True)
-
-
-def content_changed(sender, **kwargs) -> None:
-    """Signal receiver: any write to a model that public pages show bumps the version.
-
-    The bump happens once the write is committed: a page rendered before the commit read the
-    old rows and is stored under the old version, which the bump retires. (Bumping before the
-    commit as well would only let a page rendered from the old rows be stored under a version
-    that the commit then retires: one wasted render of every busy page per change.)
-    """
-    if kwargs.get("raw"):  # loaddata: the restore path bumps once at the end
-        return
-    model = sender
-    if getattr(model, "_meta", None) is None:  # m2m_changed sends the through model
-        return
-    if model._meta.app_label in UNVERSIONED_APPS:
-        return
-    using = kwargs.get("using") or DEFAULT_DB_ALIAS
-    connection = transaction.get_connection(using)
-    if not connection.in_atomic_block:  # autocommit: the row is committed already
-        _bump_quietly()
-        return
-    transaction.on_commit(_bump_quietly, using=using)
-
-
-def _bump_quietly() -> None:
-    try:
-        bump_version()
-    except Exception:  # a cache outage must never make a save fail
-        logger.warning("Could not bump the content version", exc_info=True)
-
-
-@dataclass
-class CachedPage:
-    version: int
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-    etag: str
-    last_modified: float
-    uses_nonce: bool
-    # Wall-clock time (shared by every host) after which the page is re-rendered; until
-    # `usable_until` it may still be served while one request renders its successor.
-    fresh_until: float = 0.0
-
-    @property
-    def usable_until(self) -> float:
-        return self.fresh_until + settings.PAGE_CACHE_SECONDS
-
-    def is_fresh(self) -> bool:
-        return time.time() < self.fresh_until
-
-
-@dataclass
-class Lookup:
-    """What the cache knows about one page: the current version, the stored page for that
-    version (fresh or stale, or None), and whether any version of the page was ever stored."""
-
-    version: int
-    page: CachedPage | None
-    known: bool
-
-
-def page_key(request) -> str:
-    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return PAGE_KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
-
-
-class _LocalCopies:
-    """A small per-process copy of recently served pages, in front of the shared cache.
-
-    Only ever used together with the shared content version: a local copy is served when its
-    version is the current one, so it can never be staler than the shared cache. It saves
-    fetching and unpickling large pages (the home page at 20x is ~200 kB) on every hit.
-    """
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.pages: OrderedDict[str, CachedPage] = OrderedDict()
-        self.size = 0
-        self.lock = threading.Lock()
-
-    def get(self, key: str, version: int) -> CachedPage | None:
-        with self.lock:
-            page = self.pages.get(key)
-            if page is None:
-                return None
-            if page.version != version or page.usable_until < time.time():
-                self._drop(key)
-                return None
-            self.pages.move_to_end(key)
-            return page
-
-    def put(self, key: str, page: CachedPage) -> None:
-        if len(page.body) > self.max_bytes // 4:
-            return
-        with self.lock:
-            self._drop(key)
-            self.pages[key] = page
-            self.size += len(page.body)
-            while self.size > self.max_bytes:
-                self._drop(next(iter(self.pages)))
-
-    def _drop(self, key: str) -> None:
-        page = self.pages.pop(key, None)
-        if page is not None:
-            self.size -= len(page.body)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.pages.clear()
-            self.size = 0
-
-
-local_copies = _LocalCopies(max_bytes=32 * 1024 * 1024)
-
-
-def lookup(request) -> Lookup:
-    """The current version and what is stored for this request.
-
-    One shared-cache round trip when this process holds a fresh copy; a second one (fetching
-    the page) when it does not.
-    """
-    key = page_key(request)
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        return Lookup(current_version(), None, known=False)
-    local = local_copies.get(key, version)
-    if local is not None and local.is_fresh():
-        return Lookup(version, local, known=True)
-    shared = cache.get(key)
-    if shared is None:
-        return Lookup(version, local, known=local is not None)
-    if shared.version != version:  # stored under an older version: to be rendered afresh
-        return Lookup(version, local, known=True)
-    if local is None or shared.fresh_until > local.fresh_until:
-        local_copies.put(key, shared)
-        return Lookup(version, shared, known=True)
-    return Lookup(version, local, known=True)
-
-
-def store(request, page: CachedPage) -> None:
-    key = page_key(request)
-    page.fresh_until = time.time() + settings.PAGE_CACHE_SECONDS
-    # Kept past its freshness so it can be served while its successor is being rendered.
-    cache.set(key, page, timeout=2 * settings.PAGE_CACHE_SECONDS)
-    local_copies.put(key, page)
-
-
-# Rendering a heavy page after a change takes a few hundred milliseconds. When many visitors
-# ask for it at that moment, one request renders it (the one that takes the render claim)
-# and the others wait for its result instead of all rendering the same page at once.
-RENDER_CLAIM_SECONDS = 30  # a claim left by a crashed worker lapses after this
-RENDER_WAIT_SECONDS = 10  # a waiter gives up and renders itself after this
-RENDER_POLL_SECONDS = 0.02
-
-
-def _claim_key(key: str, version: int) -> str:
-    return f"render:{key}:{version}"
-
-
-def claim_render(request, version: int) -> bool:
-    """True when this request is to render the page for `version` (nobody else is)."""
-    return cache.add(_claim_key(page_key(request), version), 1, timeout=RENDER_CLAIM_SECONDS)
-
-
-def release_render(request, version: int) -> None:
-    cache.delete(_claim_key(page_key(request), version))
-
-
-def wait_for_render(request, version: int) -> CachedPage | None:
-    """The page another request is rendering for `version`, once it is stored; None when that
-    request stored nothing (the page could not be cached) or took too long."""
-    key = page_key(request)
-    claim = _claim_key(key, version)
-    deadline = time.monotonic() + RENDER_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        time.sleep(RENDER_POLL_SECONDS)
-        if cache.get(claim) is None:
-            page = cache.get(key)
-            if page is not None and page.version == version:
-                local_copies.put(key, page)
-                return page
-            return None
-    return None
-
-
-def etag_for(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        backend.ping()
+    except Exception as exc:
+        return {"state": "degraded", "error": exc.__class__.__name__, "backend": "redis"}
+    return {"state": "ok", "backend": "redis"}

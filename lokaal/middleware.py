@@ -1,4 +1,4 @@
-"""Project-wide middleware: request ids and one log line per request, and the public page cache.
+"""Project-wide middleware: request ids and one log line per request, canonical public URLs.
 
 Both work on every page without per-view code, so pages added later are covered as they are.
 """
@@ -12,11 +12,10 @@ import uuid
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template import loader
-from django.utils.http import http_date, parse_etags, parse_http_date_safe
-
-from lokaal import cache as page_cache
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import urlencode
 
 request_log = logging.getLogger("lokaal.request")
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
@@ -78,191 +77,69 @@ class RequestLogMiddleware:
             current_request_id.reset(token)
 
 
-_CACHEABLE_TYPES = (
-    "text/html",
-    "application/atom+xml",
-    "application/rss+xml",
-    "application/xml",
-    "text/calendar",
-    "application/json",
-    "text/csv",
-)
-_UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# Headers the outer middleware add to every response (CSP with its nonce, HSTS, ...) or that
-# belong to one response only; they are never stored with a page.
-_UNSTORED_HEADERS = {
-    "content-security-policy",
-    "content-security-policy-report-only",
-    "set-cookie",
-    "date",
-    "x-request-id",
-    "strict-transport-security",
-}
+class PublicPageMiddleware:
+    """Canonical URLs for the public pages, and which responses the reverse proxy may keep.
 
+    The public pages are listed in `PUBLIC_PAGES` by URL name, each with the query parameters it
+    understands. A GET with any other parameter (or a repeated one, or the known ones in another
+    order) is answered with a 301 to the canonical URL before the view runs, so the proxy keeps
+    a bounded number of variants of each page and a random query string costs no render.
 
-class PublicPageCacheMiddleware:
-    """Serve anonymous GET requests of public pages from the shared cache.
-
-    A page is stored only when nothing about it is personal: the visitor sent no session or
-    messages cookie, the response sets no cookie, no CSRF token was put in it, and the view did
-    not ask for `private`/`no-store`/`no-cache`. Pages under `PAGE_CACHE_EXCLUDE` (coach
-    workspace, admin, accounts, health) are never stored. Stored pages carry an ETag and
-    Last-Modified, so a conditional request is answered 304 without a body; any change to the
-    data (see `lokaal.cache`) makes the next request render afresh. While one request renders
-    a page, the others for the same page wait for it (after a change) or get the page that is
-    only past its time (`X-Cache: stale`).
+    A public page's response may be kept by the proxy for `PUBLIC_CACHE_SECONDS` when nothing in
+    it is personal: a 200 to a visitor without session or messages cookie, setting no cookie,
+    with no CSRF token in it, and not marked private/no-store by the view. Such a response gets
+    `X-Accel-Expires` (which nginx reads and never passes on), an ETag (a conditional request
+    gets a 304) and `Cache-Control: no-cache` for browsers. See deploy/nginx.conf.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.excluded = tuple(settings.PAGE_CACHE_EXCLUDE)
+        self.pages = {name: tuple(params) for name, params in settings.PUBLIC_PAGES.items()}
+        self.seconds = str(settings.PUBLIC_CACHE_SECONDS)
         # Django's cookie message storage always uses the cookie name "messages".
-        self.private_cookies = {settings.SESSION_COOKIE_NAME, "messages"}
+        self.private_cookies = (settings.SESSION_COOKIE_NAME, "messages")
 
     def __call__(self, request):
-        if request.method in _UNSAFE_METHODS:
-            token = page_cache.bumped.set(False)
-            try:
-                response = self.get_response(request)
-                # Also covers writes that send no model signal (queryset.update()).
-                if response.status_code < 400 and not page_cache.bumped.get():
-                    _quietly(page_cache.bump_version)
-            finally:
-                page_cache.bumped.reset(token)
-            return response
-        if not self._may_use_cache(request):
-            return self.get_response(request)
-
-        found = _quietly(page_cache.lookup, request)
-        if found is None:  # the cache is unreachable: serve the page as if there were none
-            return self.get_response(request)
-        page = found.page
-        if page is not None and page.is_fresh():
-            return self._serve(request, page)
-        if not found.known:
-            # Never stored (a first visit, or a page that is not cached such as a 404): no
-            # reason to expect another request to store it, so render it right away.
-            return self._render(request, found.version)
-        claimed = _quietly(page_cache.claim_render, request, found.version)
-        if claimed is False:  # another request is rendering this page right now
-            if page is not None:
-                # Same content, only past its time: serve it while the new one is rendered.
-                return self._serve(request, page, state="stale")
-            page = _quietly(page_cache.wait_for_render, request, found.version)
-            if page is not None:
-                return self._serve(request, page)
-            return self._render(request, found.version)
-        try:
-            return self._render(request, found.version)
-        finally:
-            if claimed:
-                _quietly(page_cache.release_render, request, found.version)
-
-    def _render(self, request, version):
         response = self.get_response(request)
-        page = self._page_to_store(request, response, version)
-        if page is None:
-            return response
-        _quietly(page_cache.store, request, page)
-        self._set_validators(response, page)
-        return self._not_modified(request, page) or response
-
-    def _may_use_cache(self, request) -> bool:
-        return (
-            settings.PAGE_CACHE_ENABLED
-            and request.method in {"GET", "HEAD"}
-            and not request.path.startswith(self.excluded)
-            and not self.private_cookies.intersection(request.COOKIES)
-        )
-
-    def _page_to_store(self, request, response, version):
-        if response.status_code != 200 or response.streaming or response.cookies:
-            return None
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-            # The body holds a token tied to this visitor. (CsrfViewMiddleware normally also
-            # sets the cookie, which the check above already refuses.)
-            return None
-        if getattr(request, "session", None) is not None and request.session.modified:
-            return None
-        cache_control = response.get("Cache-Control", "").lower()
-        if any(word in cache_control for word in ("private", "no-store", "no-cache")):
-            return None
-        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type not in _CACHEABLE_TYPES:
-            return None
-        body = response.content
-        nonce = getattr(request, "_csp_nonce", None)
-        uses_nonce = bool(nonce)  # LazyNonce is truthy only once the page asked for it
-        if uses_nonce:
-            body = body.replace(str(nonce).encode(), page_cache.NONCE_PLACEHOLDER)
-        headers = [
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in _UNSTORED_HEADERS
-        ]
-        return page_cache.CachedPage(
-            version=version,
-            status=response.status_code,
-            headers=headers,
-            body=body,
-            etag=page_cache.etag_for(body),
-            last_modified=time.time(),
-            uses_nonce=uses_nonce,
-        )
-
-    def _serve(self, request, page, state="hit"):
-        not_modified = self._not_modified(request, page)
-        if not_modified is not None:
-            return not_modified
-        body = page.body
-        if page.uses_nonce:
-            # A fresh nonce per response; the CSP middleware puts the same one in the header.
-            body = body.replace(page_cache.NONCE_PLACEHOLDER, str(request._csp_nonce).encode())
-        response = HttpResponse(body, status=page.status)
-        for name, value in page.headers:
-            response[name] = value
-        response["Content-Length"] = str(len(body))
-        self._set_validators(response, page)
-        response["X-Cache"] = state
+        if getattr(request, "_public_page", False) and self._may_keep(request, response):
+            set_response_etag(response)
+            if "Cache-Control" not in response:
+                response["Cache-Control"] = "no-cache"
+            if settings.PUBLIC_CACHE_SECONDS:
+                response["X-Accel-Expires"] = self.seconds
+            return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
-    @staticmethod
-    def _set_validators(response, page):
-        response["ETag"] = page.etag
-        response["Last-Modified"] = http_date(page.last_modified)
-        if "Cache-Control" not in response:
-            # Browsers and proxies may keep the page but must ask again (and get a 304).
-            response["Cache-Control"] = "no-cache"
-
-    @staticmethod
-    def _not_modified(request, page):
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match:
-            tags = parse_etags(if_none_match)
-            if "*" in tags or page.etag in tags:
-                return _not_modified_response(page)
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in ("GET", "HEAD"):
             return None
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        if since is not None and int(page.last_modified) <= since:
-            return _not_modified_response(page)
-        return None
+        match = request.resolver_match
+        known = self.pages.get(match.view_name) if match is not None else None
+        if known is None:
+            return None
+        request._public_page = True
+        raw = request.META.get("QUERY_STRING", "")
+        if not raw:
+            return None
+        query = request.GET
+        canonical = urlencode([(name, query.getlist(name)[0]) for name in known if name in query])
+        if canonical == raw:
+            return None
+        location = request.path + ("?" + canonical if canonical else "")
+        response = HttpResponsePermanentRedirect(location)
+        response["Cache-Control"] = "no-store"
+        return response
 
-
-def _quietly(function, *args):
-    """A cache outage must cost speed, never a page: log it and carry on without the cache."""
-    try:
-        return function(*args)
-    except Exception:
-        logging.getLogger(__name__).warning("Page cache unavailable", exc_info=True)
-        return None
-
-
-def _not_modified_response(page) -> HttpResponseNotModified:
-    response = HttpResponseNotModified()
-    response["ETag"] = page.etag
-    response["Last-Modified"] = http_date(page.last_modified)
-    response["Cache-Control"] = "no-cache"
-    return response
+    def _may_keep(self, request, response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        cookies = request.COOKIES
+        if any(name in cookies for name in self.private_cookies):
+            return False
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return False  # the body holds a token tied to this visitor
+        cache_control = response.get("Cache-Control", "").lower()
+        return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
 
 
 class DatabaseUnavailableMiddleware:

@@ -110,8 +110,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before the session: a cached public page is served without touching session or database.
-    "lokaal.middleware.PublicPageCacheMiddleware",
+    # Before the session: a non-canonical URL is redirected without touching session or database.
+    "lokaal.middleware.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -179,14 +179,18 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, otherwise the local memory of each process.
+# Cache: Redis when REDIS_URL is set, otherwise the local memory of each process. Redis holds
+# the abuse limits' counters and template fragments, nothing a request cannot do without: short
+# timeouts and a circuit breaker keep a hung or stopped Redis from slowing pages (lokaal/cache.py).
 REDIS_URL = _str("REDIS_URL", "")
+CACHE_TIMEOUT_MS = _int("CACHE_TIMEOUT_MS", 200, minimum=10)
+CACHE_BREAKER_SECONDS = _int("CACHE_BREAKER_SECONDS", 5, minimum=1)
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lokaal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             # Several sites (or a benchmark beside a real site) may share one Redis database.
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="lokaal"),
@@ -195,11 +199,43 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Public pages for anonymous visitors are kept in the cache (lokaal/middleware.py). On by
-# default only with Redis: a process-local cache would not see another process's changes.
-PAGE_CACHE_ENABLED = _bool("PAGE_CACHE", bool(REDIS_URL))
-PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 300, minimum=1)
-PAGE_CACHE_EXCLUDE = ["/admin/", "/coach/", "/account/", "/accounts/", "/healthz", "/static/"]
+# The public pages are cached by the reverse proxy, not here (docs/performance.md,
+# deploy/nginx.conf). lokaal.middleware.PublicPageMiddleware tells it which responses it may keep
+# (X-Accel-Expires) and for how long: a published change shows within this many seconds.
+PUBLIC_CACHE_SECONDS = _int("PUBLIC_CACHE_SECONDS", 15, minimum=0)
+# The public pages by URL name, each with the query parameters it understands, in the order
+# its filter form sends them. Any other parameter is answered with a 301 to the URL without it
+# (before any rendering), so a page has a bounded number of variants for the proxy to keep.
+# URLs not listed here (coach workspace, admin, accounts, follow forms, health) are left alone
+# and never kept by the proxy.
+PUBLIC_PAGES = {
+    "portaal:home": (),
+    "portaal:rondes": (),
+    "portaal:ronde": ("pagina",),
+    "portaal:vergelijk": ("ronde",),
+    "portaal:kaart": ("ronde",),
+    "portaal:zoeken": ("q", "pagina"),
+    "portaal:open_data": ("ronde",),
+    "portaal:open_data_catalogue_jsonld": (),
+    "portaal:open_data_catalogue_turtle": (),
+    "portaal:open_data_csv": ("ronde",),
+    "portaal:open_data_csvw": ("ronde",),
+    "portaal:open_data_json": ("ronde",),
+    "besturen:list": ("ronde", "soort", "provincie", "pagina"),
+    "besturen:detail": ("pagina",),
+    "trajecten:list": ("ronde", "soort", "status", "provincie", "actiedomein", "pagina"),
+    "trajecten:detail": (),
+    "workshops:detail": (),
+    "volgen:programma_rss": ("ronde",),
+    "volgen:programma_atom": ("ronde",),
+    "volgen:bestuur_rss": (),
+    "volgen:bestuur_atom": (),
+    "volgen:traject_rss": (),
+    "volgen:traject_atom": (),
+    "volgen:kalender": (),
+    "volgen:kalender_ics": (),
+    "volgen:traject_ics": (),
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

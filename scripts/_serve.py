@@ -1,10 +1,12 @@
-"""Shared helpers for the scripts: a production-like environment, a database, gunicorn."""
+"""Shared helpers for the scripts: a production-like environment, a database, gunicorn, nginx."""
 
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -103,3 +105,76 @@ def gunicorn(env: dict, port: int, *, workers: int | None = None, log=None):
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def nginx_binary() -> str:
+    """nginx from $NGINX, the PATH or /usr/sbin (`make nginx-deps` installs Debian's)."""
+    for candidate in (os.environ.get("NGINX"), shutil.which("nginx"), "/usr/sbin/nginx"):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    sys.exit("nginx not found: run `make nginx-deps` (or set NGINX to its path)")
+
+
+@contextmanager
+def nginx(port: int, upstreams: list[int], *, host: str = "127.0.0.1"):
+    """nginx on 127.0.0.1:`port` with deploy/nginx.conf in front of gunicorn on `upstreams`,
+    in a private folder (configuration, cache, logs) that is removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="lokaal-nginx-"))
+    folder.chmod(0o755)
+    cache = folder / "cache"
+    cache.mkdir()
+    cache.chmod(0o777)  # nginx's workers may run as another user
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    for name, value in {
+        "@CACHE_DIR@": str(cache),
+        "@UPSTREAMS@": " ".join(f"server 127.0.0.1:{p};" for p in upstreams),
+        "@LISTEN@": f"127.0.0.1:{port}",
+        "@HOST@": host,
+    }.items():
+        site = site.replace(name, value)
+    (folder / "lokaal.conf").write_text(site)
+    temp = "\n".join(
+        f"    {kind}_temp_path {folder / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (folder / "nginx.conf").write_text(
+        f"""worker_processes 1;
+pid {folder / "nginx.pid"};
+error_log {folder / "error.log"} warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+{temp}
+    include {folder / "lokaal.conf"};
+}}
+"""
+    )
+    binary = nginx_binary()
+    command = [
+        binary,
+        "-p",
+        str(folder),
+        "-e",
+        str(folder / "error.log"),
+        "-c",
+        str(folder / "nginx.conf"),
+    ]
+    check = subprocess.run([*command, "-t"], capture_output=True, text=True)
+    if check.returncode != 0:
+        sys.exit(f"nginx refused the configuration:\n{check.stderr}")
+    process = subprocess.Popen(
+        [*command, "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+        yield process
+    finally:
+        process.send_signal(signal.SIGQUIT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        shutil.rmtree(folder, ignore_errors=True)

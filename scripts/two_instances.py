@@ -1,16 +1,20 @@
 """Prove the portal keeps no state in its processes (docs/deploy.md, "Scaling out").
 
-Starts two gunicorn instances on two ports with ONE PostgreSQL database and ONE Redis:
-1. an anonymous visitor's page is cached through instance B;
-2. a programme manager logs in through instance A; the same session cookie works on B;
-3. a change saved through A (a bestuur's description) shows on B's very next response;
+Starts two gunicorn instances on two ports with ONE PostgreSQL database and ONE Redis, and
+nginx with deploy/nginx.conf (the public page cache) in front of both:
+1. an anonymous visitor's page is kept by nginx (X-Cache-Status: HIT on the second request);
+2. a programme manager logs in through instance A; the same session cookie works on B, and
+   nginx never serves the manager a kept page;
+3. a change saved through A (a bestuur's description) shows on B's very next response, and
+   through nginx within PUBLIC_CACHE_SECONDS;
 4. logging out through B ends the session on A too.
-Exit status 0 when all hold. Ports 8106 and 8107; database lokaal_prod_two.
+Exit status 0 when all hold. Ports 8106 and 8107, nginx on 8108; database lokaal_prod_two.
 """
 
 import http.cookiejar
 import re
 import sys
+import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -18,9 +22,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _serve import ensure_database, gunicorn, manage, prepare, production_env
+from _serve import ensure_database, gunicorn, manage, nginx, prepare, production_env
 
 A, B = "http://127.0.0.1:8106", "http://127.0.0.1:8107"
+PROXY = "http://127.0.0.1:8108"
+VALIDITY = 15  # PUBLIC_CACHE_SECONDS
 DATABASE = "lokaal_prod_two"
 SLUG = "strategie-halle"
 
@@ -97,7 +103,7 @@ def check(ok: bool, what: str) -> bool:
 
 
 def main() -> int:
-    env = production_env(DATABASE, GUNICORN_WORKERS="2")
+    env = production_env(DATABASE, GUNICORN_WORKERS="2", PUBLIC_CACHE_SECONDS=str(VALIDITY))
     ensure_database(DATABASE, fresh=True)
     prepare(env)
     password = uuid.uuid4().hex
@@ -116,13 +122,21 @@ def main() -> int:
         open(log_path, "w") as log,
         gunicorn({**env, "DJANGO_LOG_LEVEL": "INFO"}, 8106, log=log),
         gunicorn({**env, "DJANGO_LOG_LEVEL": "INFO"}, 8107, log=log),
+        nginx(8108, [8106, 8107]),
     ):
         anonymous = opener()
         page = f"/besturen/{bestuur_slug}/"
-        fetch(anonymous, B + page)
-        _, headers, _ = fetch(anonymous, B + page)
+        fetch(anonymous, PROXY + page)
+        _, headers, _ = fetch(anonymous, PROXY + page)
         results.append(
-            check(headers.get("X-Cache") == "hit", "B serves the public page from cache")
+            check(headers.get("X-Cache-Status") == "HIT", "nginx serves the public page kept")
+        )
+        status, headers, _ = fetch(anonymous, PROXY + page + "?utm_source=x")
+        results.append(
+            check(
+                status == 301 and headers.get("Location") == page,
+                f"an unknown query parameter is redirected away (status {status})",
+            )
         )
 
         jar = http.cookiejar.CookieJar()
@@ -140,6 +154,14 @@ def main() -> int:
         results.append(check(status == 302, f"login through A (status {status})"))
         status, _, html = fetch(manager, B + "/admin/")
         results.append(check(status == 200 and "beheerder" in html, "the session works on B"))
+        fetch(manager, PROXY + page)
+        _, headers, _ = fetch(manager, PROXY + page)
+        results.append(
+            check(
+                headers.get("X-Cache-Status") == "BYPASS",
+                "nginx never serves the logged-in manager a kept page",
+            )
+        )
 
         titel = f"Beschrijving gewijzigd via A {uuid.uuid4().hex[:8]}"
         change = f"{A}/admin/besturen/bestuur/{bestuur_id}/change/"
@@ -150,6 +172,19 @@ def main() -> int:
         status, headers, html = fetch(anonymous, B + page)
         results.append(
             check(status == 200 and titel in html, "B shows it on the very next request")
+        )
+        saved = time.monotonic()
+        while True:
+            status, headers, html = fetch(anonymous, PROXY + page)
+            waited = time.monotonic() - saved
+            if titel in html or waited > VALIDITY + 2:
+                break
+            time.sleep(0.5)
+        results.append(
+            check(
+                status == 200 and titel in html,
+                f"nginx shows it within its validity of {VALIDITY} s (after {waited:.1f} s)",
+            )
         )
 
         _, _, html = fetch(manager, B + "/admin/")
