@@ -178,6 +178,11 @@ class MetingRijForm(results.MetingForm):
             instance = Meting(kpi=Kpi(traject=traject, naam="", eenheid=""))
         super().__init__(*args, instance=instance, kpi=instance.kpi, **kwargs)
 
+    def clean_datum(self):
+        if self.instance.kpi.pk is None:  # no KPI to compare with; refused in clean()
+            return self.cleaned_data["datum"]
+        return super().clean_datum()
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None and self.has_changed():
