@@ -25,7 +25,10 @@ install-dev: .venv/bin/uv
 	$(UV) sync --frozen --inexact --quiet
 	$(PY) scripts/compile_locale.py
 
+# `make run` adds the debug toolbar (the `debug` group, shown with DJANGO_DEBUG on);
+# `make install` and `make serve` never install it.
 run: install
+	$(UV) sync --frozen --inexact --no-dev --group debug --quiet
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --no-input -v0
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_programma
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_demo
