@@ -18,14 +18,17 @@ PORT ?= 8000
 	.venv/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
 
 install: .venv/bin/uv
-	$(UV) sync --frozen --inexact --no-dev --quiet
+	$(UV) sync --frozen --inexact --no-default-groups --quiet
 	$(PY) scripts/compile_locale.py
 
 install-dev: .venv/bin/uv
 	$(UV) sync --frozen --inexact --quiet
 	$(PY) scripts/compile_locale.py
 
+# `make run` adds the debug toolbar (the `debug` group, shown with DJANGO_DEBUG on);
+# `make install` and `make serve` never install it.
 run: install
+	$(UV) sync --frozen --inexact --no-default-groups --group debug --quiet
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --no-input -v0
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_programma
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py load_demo

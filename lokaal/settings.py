@@ -5,6 +5,9 @@ One file; everything that differs between machines comes from the environment (s
 is configured.
 """
 
+import importlib.util
+import os
+import sys
 from pathlib import Path
 
 import environ
@@ -123,6 +126,16 @@ MIDDLEWARE = [
     # Last: a GET whose query the database dropped (a restart) is retried once, else a 503.
     "lokaal.middleware.DatabaseUnavailableMiddleware",
 ]
+
+# The debug toolbar, on a development machine only: DEBUG on, the package installed (`make run`
+# installs the `debug` group; production installs never have it), and not under tests.
+TESTING = "PYTEST_VERSION" in os.environ or sys.argv[1:2] == ["test"]
+DEBUG_TOOLBAR = DEBUG and not TESTING and importlib.util.find_spec("debug_toolbar") is not None
+if DEBUG_TOOLBAR:
+    INSTALLED_APPS.append("debug_toolbar")
+    # After the request log, before the page cache: a page is stored without the toolbar.
+    MIDDLEWARE.insert(1, "debug_toolbar.middleware.DebugToolbarMiddleware")
+    INTERNAL_IPS = ["127.0.0.1", "::1"]
 
 ROOT_URLCONF = "lokaal.urls"
 WSGI_APPLICATION = "lokaal.wsgi.application"
@@ -438,21 +451,28 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(
         f"DJANGO_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}."
     )
+# text: one readable line per record; json: one JSON object per line, for a log collector.
+# Both carry a record's structured fields (lokaal/logformat.py).
+LOG_FORMAT = _str("DJANGO_LOG_FORMAT", "text").lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "lokaal.middleware.RequestIdFilter"}},
     "formatters": {
-        "line": {
+        "text": {
+            "class": "lokaal.logformat.LineFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         },
+        "json": {"class": "lokaal.logformat.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "filters": ["request_id"],
-            "formatter": "line",
+            "formatter": LOG_FORMAT,
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

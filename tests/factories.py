@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from besturen.models import Bestuur
+from coach.access import COACH_GROUP
 from trajecten.markdown import render_markdown
 from trajecten.models import (
     Beleidsactie,
@@ -104,7 +105,9 @@ def make_update(traject: Traject, **fields) -> Update:
 
 def make_coach(username: str, *trajecten: Traject) -> User:
     user = User.objects.create_user(username, f"{username}@example.org", "coach-wachtwoord-1")
-    group, _ = Group.objects.get_or_create(name="Coaches")
+    # The migration coach/0002 created the group; get_or_create because a transactional test's
+    # flush empties the table again.
+    group, _ = Group.objects.get_or_create(name=COACH_GROUP)
     user.groups.add(group)
     for traject in trajecten:
         traject.coaches.add(user)
