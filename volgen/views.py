@@ -85,7 +85,7 @@ def confirm(request, token):
     if onderwerp is None:
         return render(request, "volgen/link_ongeldig.html", {"gone": True}, status=400)
     if request.method == "POST":
-        services.confirm_follow(email=email, onderwerp=onderwerp)
+        services.follow_confirm(email=email, onderwerp=onderwerp)
         messages.success(request, f"Bevestigd: u volgt nu {onderwerp}.")
         return redirect("volgen:bevestigen", token=token)
     volger = services.find_volger(email)
@@ -116,7 +116,7 @@ def unsubscribe(request, token):
     except services.BadLink as error:
         return _bad_link(request, error, purpose="afmelden")
     if request.method == "POST":
-        services.unsubscribe(email=email)
+        services.volger_unsubscribe(email=email)
         messages.success(request, f"U bent afgemeld. We bewaren {email} niet langer.")
         return redirect("volgen:afmelden", token=token)
     return render(
