@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.parser import Contentlines
 
@@ -252,6 +253,7 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+@require_safe
 def programme_ics(request):
     chunks = calendar_chunks(
         name="Lokaal Circulair", moments=calendar_moments(), base_url=_base_url(request)
@@ -259,6 +261,7 @@ def programme_ics(request):
     return _ics_response(chunks, "lokaal-circulair.ics")
 
 
+@require_safe
 def traject_ics(request, slug):
     traject = get_object_or_404(Traject.objects.only("id", "slug", "titel"), slug=slug)
     chunks = calendar_chunks(
@@ -269,6 +272,7 @@ def traject_ics(request, slug):
     return _ics_response(chunks, f"{traject.slug}.ics")
 
 
+@require_safe
 def kalender(request):
     """Upcoming and recent dates, and how to subscribe: three queries."""
     now = timezone.now()
