@@ -19,6 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from besturen.models import Bestuur, Lidmaatschap
 from trajecten.models import (
@@ -610,6 +611,7 @@ class UnknownRonde(Exception):
         )
 
 
+@require_safe
 def open_data(request):
     return render(
         request,
@@ -629,6 +631,7 @@ def _download_headers(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def dataset_csv(request, slug: str):
     dataset = dataset_or_404(slug)
     try:
@@ -643,6 +646,7 @@ def dataset_csv(request, slug: str):
     return _download_headers(response, f"lokaal-circulair-{dataset.slug}.csv")
 
 
+@require_safe
 def dataset_json(request, slug: str):
     dataset = dataset_or_404(slug)
     try:

@@ -25,11 +25,11 @@ WORKSHOPS_PER_TRACK = 3
 
 
 @dataclass(frozen=True)
-class Cel:
+class Cell:
     """One cell of the status grid: a status the eye can scan and the words a reader needs."""
 
     code: str  # css class suffix
-    symbool: str
+    symbol: str
     label: str
     detail: str = ""
     is_demo: bool = False
@@ -46,15 +46,15 @@ WORKSHOP_CELLS = {
 }
 
 
-def workshop_cell(workshop, progress) -> Cel:
+def workshop_cell(workshop, progress) -> Cell:
     """A workshop's cell says what its progress says; `progress` is its MomentVoortgang."""
     if workshop is None:
-        return Cel("leeg", "–", "Niet gepland")
+        return Cell("leeg", "–", "Niet gepland")
     datum = f"{timezone.localtime(workshop.gepland_op):%d/%m/%Y}" if workshop.gepland_op else ""
     if progress.achter_op_planning:
-        return Cel("achter", "!", "Achter op planning", datum, progress.is_demo)
-    code, symbool = WORKSHOP_CELLS[progress.staat]
-    return Cel(code, symbool, progress.label, datum, progress.is_demo)
+        return Cell("achter", "!", "Achter op planning", datum, progress.is_demo)
+    code, symbol = WORKSHOP_CELLS[progress.staat]
+    return Cell(code, symbol, progress.label, datum, progress.is_demo)
 
 
 MODULE_CELLS: dict[str, tuple[str, str]] = {
@@ -64,11 +64,11 @@ MODULE_CELLS: dict[str, tuple[str, str]] = {
 }
 
 
-def module_cell(gekozen: GekozenModule | None) -> Cel:
+def module_cell(gekozen: GekozenModule | None) -> Cell:
     if gekozen is None:
-        return Cel("leeg", "–", "Niet gekozen")
-    code, symbool = MODULE_CELLS.get(gekozen.status, ("gekozen", "○"))
-    return Cel(code, symbool, gekozen.get_status_display(), is_demo=gekozen.is_demo)
+        return Cell("leeg", "–", "Niet gekozen")
+    code, symbol = MODULE_CELLS.get(gekozen.status, ("gekozen", "○"))
+    return Cell(code, symbol, gekozen.get_status_display(), is_demo=gekozen.is_demo)
 
 
 def participant_label(traject: Traject) -> str:

@@ -430,7 +430,7 @@ DIGEST_RUN = """
 import json, time
 from volgen import services
 started = time.monotonic()
-run = services.send_due_digests()
+run = services.digests_send()
 print(json.dumps({"sent": run.sent, "failed": run.failed, "seconds": time.monotonic() - started}))
 """
 

@@ -251,35 +251,22 @@ class Traject(Versioned, models.Model):
     # Derived progress: `voortgang` is the one reading (see trajecten/voortgang.py); the
     # other properties are short names for parts of it.
 
-    def _prefetched(self, name: str):
-        """The prefetched rows of a relation, or None when they were not prefetched.
-
-        Reading them straight from the prefetch cache skips building a related manager and a
-        queryset on every access; a card asks for the same relations a dozen times.
-        """
-        return getattr(self, "_prefetched_objects_cache", {}).get(name)
-
-    def _rows(self, name: str):
-        rows = self._prefetched(name)
-        return getattr(self, name).all() if rows is None else rows
-
     @property
     def deelnemers(self):
-        return [deelname.bestuur for deelname in self._rows("deelnames")]
+        return [deelname.bestuur for deelname in self.deelnames.all()]
 
     @property
     def is_open(self) -> bool:
         """A place in the programme whose bestuur is not yet known."""
-        return not self._rows("deelnames")
+        return not self.deelnames.all()
 
     @property
     def momenten(self) -> list:
         """Workshops and coaching moments in the order they happen."""
-        workshops = self._prefetched("workshops")
-        coaching = self._prefetched("coachingsmomenten")
-        if workshops is None or coaching is None:
-            return self._sorted_momenten(self.workshops.all(), self.coachingsmomenten.all())
-        # Sorted once per prefetch: the progress, the next step and the freshness all walk it.
+        workshops, coaching = self.workshops.all(), self.coachingsmomenten.all()
+        # A prefetched relation answers the same evaluated queryset at every access, so the
+        # moments are sorted once per prefetch: the progress, the next step and the freshness
+        # all walk them. Without a prefetch each access is a new queryset and a new query.
         memo = getattr(self, "_momenten_memo", None)
         if memo is None or memo[0] is not workshops or memo[1] is not coaching:
             memo = self._momenten_memo = (
@@ -317,7 +304,7 @@ class Traject(Versioned, models.Model):
     def publieke_coaches(self) -> list[str]:
         """Names of the coaches who opted in to be named in public (see CoachProfiel)."""
         names = []
-        for user in self._rows("coaches"):
+        for user in self.coaches.all():
             profiel = getattr(user, "coachprofiel", None)
             if profiel is not None and profiel.public_name:
                 names.append(profiel.public_name)

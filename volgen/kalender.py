@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.parser import Contentlines
 
@@ -254,6 +255,7 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+@require_safe
 def programme_ics(request):
     chunks = calendar_chunks(
         name="Lokaal Circulair", moments=calendar_moments(), base_url=_base_url(request)
@@ -261,6 +263,7 @@ def programme_ics(request):
     return _ics_response(chunks, "lokaal-circulair.ics")
 
 
+@require_safe
 def traject_ics(request, slug):
     traject = get_object_or_404(Traject.objects.only("id", "slug", "titel"), slug=slug)
     chunks = calendar_chunks(
@@ -283,6 +286,7 @@ def _nearest(traject_filter: Q, *, descending: bool, limit: int) -> list:
     return moments[:limit]
 
 
+@require_safe
 def kalender(request):
     """The soonest upcoming and the latest past dates, and how to subscribe."""
     now = timezone.now()

@@ -1,7 +1,7 @@
 """Following by e-mail: double opt-in, the daily digest and unsubscribing.
 
-Only two things ever send mail: `request_follow` (one confirmation mail, at most one per address
-per ten minutes) and `send_due_digests`, which only `manage.py send_digests` calls.
+Only two things ever send mail: `follow_request` (one confirmation mail, at most one per address
+per ten minutes) and `digests_send`, which only `manage.py send_digests` calls.
 """
 
 import email.policy
@@ -150,7 +150,7 @@ def _message(*, to: str, subject: str, template: str, context: dict[str, Any]) -
 # Following.
 
 
-def request_follow(
+def follow_request(
     *, email: str, onderwerp: Onderwerp, now: datetime | None = None
 ) -> FollowRequest:
     """Send one confirmation mail for following `onderwerp`, unless that would be a repeat.
@@ -203,7 +203,7 @@ def request_follow(
 
 
 @transaction.atomic
-def confirm_follow(*, email: str, onderwerp: Onderwerp, now: datetime | None = None) -> Volger:
+def follow_confirm(*, email: str, onderwerp: Onderwerp, now: datetime | None = None) -> Volger:
     """Record the confirmed choice; confirming again changes nothing."""
     now = now or timezone.now()
     email = normalize_email(email)
@@ -221,13 +221,13 @@ def confirm_follow(*, email: str, onderwerp: Onderwerp, now: datetime | None = N
     return volger
 
 
-def unsubscribe(*, email: str) -> bool:
+def volger_unsubscribe(*, email: str) -> bool:
     """Forget the address and everything it followed. False if it was not known."""
     deleted, _ = Volger.objects.filter(email__iexact=normalize_email(email)).delete()
     return deleted > 0
 
 
-def purge_unconfirmed(*, now: datetime | None = None) -> int:
+def volgers_purge_unconfirmed(*, now: datetime | None = None) -> int:
     """Forget addresses that never confirmed within the life of their link."""
     now = now or timezone.now()
     deleted, _ = Volger.objects.filter(
@@ -286,7 +286,7 @@ def _same_local_day(a: datetime, b: datetime) -> bool:
     return timezone.localdate(a) == timezone.localdate(b)
 
 
-def send_due_digests(*, now: datetime | None = None) -> DigestRun:
+def digests_send(*, now: datetime | None = None) -> DigestRun:
     """Send each confirmed address at most one digest per (Brussels) day, only if there is news.
 
     An address's window runs from its previous digest (or its confirmation) to `now`. Each
@@ -294,7 +294,7 @@ def send_due_digests(*, now: datetime | None = None) -> DigestRun:
     never send the same digest twice; a failed mail releases the claim for the next run.
     """
     now = now or timezone.now()
-    run = DigestRun(purged=purge_unconfirmed(now=now))
+    run = DigestRun(purged=volgers_purge_unconfirmed(now=now))
     volgers = list(
         Volger.objects.filter(bevestigd_op__isnull=False).prefetch_related(
             "trajecten",

@@ -14,4 +14,4 @@ def follow_request(*, email: str, kind: str, pk: int) -> str:
     onderwerp = model.objects.filter(pk=pk).first()
     if onderwerp is None:
         return "gone"
-    return services.request_follow(email=email, onderwerp=onderwerp).value
+    return services.follow_request(email=email, onderwerp=onderwerp).value

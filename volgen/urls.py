@@ -1,15 +1,18 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from volgen import feeds, kalender, views
 
 app_name = "volgen"
 urlpatterns = [
-    path("feeds/nieuws.rss", feeds.ProgrammeRss(), name="programma_rss"),
-    path("feeds/nieuws.atom", feeds.ProgrammeAtom(), name="programma_atom"),
-    path("feeds/besturen/<slug:slug>.rss", feeds.BestuurRss(), name="bestuur_rss"),
-    path("feeds/besturen/<slug:slug>.atom", feeds.BestuurAtom(), name="bestuur_atom"),
-    path("feeds/trajecten/<slug:slug>.rss", feeds.TrajectRss(), name="traject_rss"),
-    path("feeds/trajecten/<slug:slug>.atom", feeds.TrajectAtom(), name="traject_atom"),
+    path("feeds/nieuws.rss", require_safe(feeds.ProgrammeRss()), name="programma_rss"),
+    path("feeds/nieuws.atom", require_safe(feeds.ProgrammeAtom()), name="programma_atom"),
+    path("feeds/besturen/<slug:slug>.rss", require_safe(feeds.BestuurRss()), name="bestuur_rss"),
+    path("feeds/besturen/<slug:slug>.atom", require_safe(feeds.BestuurAtom()), name="bestuur_atom"),
+    path("feeds/trajecten/<slug:slug>.rss", require_safe(feeds.TrajectRss()), name="traject_rss"),
+    path(
+        "feeds/trajecten/<slug:slug>.atom", require_safe(feeds.TrajectAtom()), name="traject_atom"
+    ),
     path("kalender/", kalender.kalender, name="kalender"),
     path("kalender/lokaal-circulair.ics", kalender.programme_ics, name="kalender_ics"),
     path("kalender/trajecten/<slug:slug>.ics", kalender.traject_ics, name="traject_ics"),

@@ -1,7 +1,7 @@
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from besturen.models import Bestuur
 from lokaal import limits
@@ -22,8 +22,6 @@ _ASKED = (
 
 
 def _follow(request, onderwerp, naam: str):
-    if request.method not in {"GET", "POST"}:
-        return HttpResponseNotAllowed(["GET", "POST"])
     form = VolgForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -51,11 +49,13 @@ def _follow(request, onderwerp, naam: str):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def follow_bestuur(request, slug):
     bestuur = get_object_or_404(Bestuur, slug=slug)
     return _follow(request, bestuur, bestuur.naam)
 
 
+@require_http_methods(["GET", "POST"])
 def follow_traject(request, slug):
     traject = get_object_or_404(Traject, slug=slug)
     return _follow(request, traject, traject.titel)
@@ -70,14 +70,13 @@ def _bad_link(request, error: services.BadLink, *, purpose: str):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """GET shows what will be confirmed; the POST button confirms it.
 
     A plain GET never changes anything, so a mail scanner that opens links cannot subscribe
     someone on their behalf.
     """
-    if request.method not in {"GET", "POST"}:
-        return HttpResponseNotAllowed(["GET", "POST"])
     try:
         email, onderwerp = services.read_confirm_token(token)
     except services.BadLink as error:
@@ -85,7 +84,7 @@ def confirm(request, token):
     if onderwerp is None:
         return render(request, "volgen/link_ongeldig.html", {"gone": True}, status=400)
     if request.method == "POST":
-        services.confirm_follow(email=email, onderwerp=onderwerp)
+        services.follow_confirm(email=email, onderwerp=onderwerp)
         messages.success(request, f"Bevestigd: u volgt nu {onderwerp}.")
         return redirect("volgen:bevestigen", token=token)
     volger = services.find_volger(email)
@@ -102,6 +101,7 @@ def confirm(request, token):
 
 
 @csrf_exempt
+@require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """GET shows a button; POST forgets the address.
 
@@ -109,14 +109,12 @@ def unsubscribe(request, token):
     POST (List-Unsubscribe-Post) without any token; the signed address in the URL is the
     protection, and the worst a forged request can do is stop mail to that same address.
     """
-    if request.method not in {"GET", "POST"}:
-        return HttpResponseNotAllowed(["GET", "POST"])
     try:
         email = services.read_unsubscribe_token(token)
     except services.BadLink as error:
         return _bad_link(request, error, purpose="afmelden")
     if request.method == "POST":
-        services.unsubscribe(email=email)
+        services.volger_unsubscribe(email=email)
         messages.success(request, f"U bent afgemeld. We bewaren {email} niet langer.")
         return redirect("volgen:afmelden", token=token)
     return render(

@@ -60,7 +60,8 @@ class Moment(Publiceerbaar, Versioned, models.Model):
     verslag_html = models.TextField(editable=False, blank=True)
     interne_notities = models.TextField(
         max_length=20000,
-        blank=True, help_text="Enkel voor coaches en programmabeheerders, nooit publiek."
+        blank=True,
+        help_text="Enkel voor coaches en programmabeheerders, nooit publiek.",
     )
     aanwezigen = models.TextField(
         max_length=2000, blank=True, help_text="Wie was er (namen of diensten)."

@@ -1,9 +1,11 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from workshops.models import Bijlage, Workshop
 
 
+@require_safe
 def workshop_detail(request, slug, volgnummer):
     workshop = get_object_or_404(
         Workshop.objects.select_related("traject__ronde").prefetch_related("bijlagen"),
@@ -18,6 +20,7 @@ def workshop_detail(request, slug, volgnummer):
     )
 
 
+@require_safe
 def bijlage_download(request, pk):
     """Serve a public attachment of a published report; anything else is not found."""
     bijlage = get_object_or_404(

@@ -151,7 +151,7 @@ def test_one_click_unsubscribe_post_needs_no_csrf_token(clock, traject, mailoutb
     _confirmed(client, mailoutbox, "klik@example.org")
     clock.shift(timedelta(hours=1))
     factories.make_update(traject, titel="Nieuws")
-    services.send_due_digests()
+    services.digests_send()
     digest = _digests(mailoutbox)[-1]
     url = digest.extra_headers["List-Unsubscribe"].strip("<>")
     mail_program = Client(enforce_csrf_checks=True)
@@ -165,7 +165,7 @@ def test_one_click_unsubscribe_post_needs_no_csrf_token(clock, traject, mailoutb
     clock.move_to(datetime(2030, 3, 12, 9, 0, tzinfo=BRUSSELS), tick=False)
     factories.make_update(traject, titel="Later nieuws")
     sent = len(mailoutbox)
-    services.send_due_digests()
+    services.digests_send()
     assert len(mailoutbox) == sent
 
 
@@ -182,7 +182,7 @@ def test_following_a_bestuur_brings_news_of_its_trajectories(client, clock, traj
     clock.shift(timedelta(hours=1))
     factories.make_update(traject, titel="Nieuws van Volgdorp")
     factories.make_update(other, titel="Nieuws van elders")
-    services.send_due_digests()
+    services.digests_send()
     digest = _digests(mailoutbox)[0]
     assert "Nieuws van Volgdorp" in digest.body
     assert "Nieuws van elders" not in digest.body
@@ -302,11 +302,11 @@ def test_failed_digest_is_retried_by_the_next_run(client, clock, traject, mailou
         default = BrokenMailer()
 
     monkeypatch.setattr(services, "mailers", Mailers())
-    run = services.send_due_digests()
+    run = services.digests_send()
     assert run.failed == 1 and run.sent == 0
     assert Volger.objects.get().laatste_digest_op is None
     monkeypatch.setattr(services, "mailers", real)
-    assert services.send_due_digests().sent == 1
+    assert services.digests_send().sent == 1
     assert "Nieuws om te herhalen" in _digests(mailoutbox)[0].body
 
 
@@ -314,7 +314,7 @@ def test_unconfirmed_addresses_are_forgotten_after_two_days(client, clock, traje
     _subscribe(client, "vergeet@example.org")
     _confirmed(client, mailoutbox, "blijf@example.org")
     clock.shift(services.CONFIRM_MAX_AGE + timedelta(hours=1))
-    run = services.send_due_digests()
+    run = services.digests_send()
     assert run.purged == 1
     assert list(Volger.objects.values_list("email", flat=True)) == ["blijf@example.org"]
 
@@ -340,7 +340,7 @@ def test_digest_announces_a_newly_planned_workshop_with_its_date(
     factories.make_workshop(
         traject, titel="Derde stap", gepland_op=datetime(2030, 4, 2, 14, 0, tzinfo=BRUSSELS)
     )
-    services.send_due_digests()
+    services.digests_send()
     body = _digests(mailoutbox)[0].body
     assert "Workshop 1 gepland: Derde stap" in body
     assert "dinsdag 2 april 2030 om 14.00 uur" in body

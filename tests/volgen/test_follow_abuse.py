@@ -71,7 +71,7 @@ def test_the_answer_is_the_same_whether_new_waiting_confirmed_or_failing(
 ):
     new = _answer(client, _subscribe(client, "nieuw@example.org"))
     waiting = _answer(client, _subscribe(client, "nieuw@example.org"))
-    services.confirm_follow(email="volger@example.org", onderwerp=traject)
+    services.follow_confirm(email="volger@example.org", onderwerp=traject)
     confirmed = _answer(client, _subscribe(client, "volger@example.org"))
 
     class Refusing:

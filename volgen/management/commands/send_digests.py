@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from volgen.services import send_due_digests
+from volgen.services import digests_send
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        run = send_due_digests()
+        run = digests_send()
         self.stdout.write(
             f"Overzichten verstuurd: {run.sent}; niets nieuw: {run.nothing_new}; "
             f"vandaag al verstuurd: {run.already_today}; mislukt: {run.failed}; "
