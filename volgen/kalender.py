@@ -7,7 +7,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -51,6 +51,7 @@ _FIELDS = [
 
 # Whether a trajectory is an unfilled place (never behind plan) reads its participants.
 _DEELNAMES = Prefetch("traject__deelnames", queryset=Deelname.objects.only("id", "traject"))
+_DEELNAMES_OF = Prefetch("deelnames", queryset=Deelname.objects.only("id", "traject"))
 
 
 def dated_workshops(traject_filter: Q) -> QuerySet:
@@ -279,11 +280,16 @@ def _nearest(traject_filter: Q, *, descending: bool, limit: int) -> list:
     so the page costs the same whatever the number of dates."""
     order = ("-gepland_op", "-pk") if descending else ("gepland_op", "pk")
     moments = [
-        *dated_workshops(traject_filter).order_by(*order)[:limit],
-        *dated_coaching(traject_filter).order_by(*order)[:limit],
+        *dated_workshops(traject_filter).prefetch_related(None).order_by(*order)[:limit],
+        *dated_coaching(traject_filter).prefetch_related(None).order_by(*order)[:limit],
     ]
     moments.sort(key=lambda m: (m.gepland_op, m.kind_order, m.pk), reverse=descending)
     return moments[:limit]
+
+
+def _with_participants(*lists: list) -> None:
+    """Whether each moment's trajectory is an unfilled place: one query for all the lists."""
+    prefetch_related_objects([m.traject for moments in lists for m in moments], _DEELNAMES_OF)
 
 
 @require_safe
@@ -292,6 +298,7 @@ def kalender(request):
     now = timezone.now()
     upcoming = _nearest(Q(gepland_op__gte=now), descending=False, limit=UPCOMING_ON_PAGE + 1)
     past = _nearest(Q(gepland_op__lt=now), descending=True, limit=PAST_ON_PAGE)
+    _with_participants(upcoming, past)
     # Every trajectory's own calendar: the address reversed once, not once per trajectory.
     before, after = reverse("volgen:traject_ics", args=["slug-stand-in"]).rsplit("slug-stand-in", 1)
     trajecten = [

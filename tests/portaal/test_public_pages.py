@@ -17,7 +17,7 @@ QUERIES = {
     "portaal:rondes": 2,
     "portaal:ronde": 15,
     "besturen:list": 7,
-    "besturen:detail": 10,
+    "besturen:detail": 11,
     "trajecten:list": 9,
     "trajecten:detail": 10,
     "workshops:detail": 4,

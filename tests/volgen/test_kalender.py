@@ -134,9 +134,9 @@ def test_calendar_page_lists_upcoming_and_past_and_explains_subscribing(client, 
 
 def test_calendar_page_and_feed_query_counts_are_fixed(client, agenda, django_assert_num_queries):
     urls = {
-        # upcoming and past moments (2 + 2, each limited in the database) with their
-        # trajectories' participants (4: is it an unfilled place?), trajectories, demo notice
-        reverse("volgen:kalender"): 10,
+        # upcoming and past moments (2 + 2, each limited in the database), their
+        # trajectories' participants (1: is it an unfilled place?), trajectories, demo notice
+        reverse("volgen:kalender"): 7,
         reverse("volgen:kalender_ics"): 4,
         reverse("volgen:traject_ics", args=["agenda"]): 5,
     }
