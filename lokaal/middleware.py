@@ -6,15 +6,17 @@ Both work on every page without per-view code, so pages added later are covered 
 import contextlib
 import contextvars
 import logging
+import os
 import re
 import time
-import uuid
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.middleware import csp
 from django.template import loader
 from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.csp import CSP, build_policy
 from django.utils.http import urlencode
 
 request_log = logging.getLogger("lokaal.request")
@@ -47,7 +49,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else os.urandom(16).hex()
         request.request_id = request_id
         token = current_request_id.set(request_id)
         start = time.perf_counter()
@@ -75,6 +77,30 @@ class RequestLogMiddleware:
                 extra={"status": status, "duration_ms": round(duration_ms, 1)},
             )
             current_request_id.reset(token)
+
+
+class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
+    """Django's CSP middleware, with the policy built once for the responses that use no nonce
+    (nearly all of them: building it took a few percent of a minimal request)."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self._policies = {}
+
+    def process_response(self, request, response):
+        nonce = getattr(request, "_csp_nonce", None)
+        if nonce or hasattr(response, "_csp_config") or hasattr(response, "_csp_ro_config"):
+            return super().process_response(request, response)
+        for header, config in (
+            (CSP.HEADER_ENFORCE, settings.SECURE_CSP),
+            (CSP.HEADER_REPORT_ONLY, settings.SECURE_CSP_REPORT_ONLY),
+        ):
+            if config and header not in response:
+                built = self._policies.get(header)
+                if built is None or built[0] is not config:  # settings changed (tests)
+                    built = self._policies[header] = (config, build_policy(config, None))
+                response.headers[str(header)] = built[1]
+        return response
 
 
 class PublicPageMiddleware:

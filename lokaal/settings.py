@@ -111,7 +111,7 @@ MIDDLEWARE = [
     # Before anything reads the body: a request larger than the upload limit is refused (413).
     "lokaal.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "lokaal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a non-canonical URL is redirected without touching session or database.
     "lokaal.middleware.PublicPageMiddleware",

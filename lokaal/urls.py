@@ -9,6 +9,9 @@ admin.site.site_title = "Lokaal Circulair"
 admin.site.index_title = "Programmabeheer"
 
 urlpatterns = [
+    # First: load balancer probes are resolved without walking every app's patterns.
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/ping", health.ping, name="healthz-ping"),
     path("", include("portaal.urls")),
     path("besturen/", include("besturen.urls")),
     path("trajecten/", include("trajecten.urls")),
@@ -21,8 +24,6 @@ urlpatterns = [
     path("account/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("account/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("healthz", health.healthz, name="healthz"),
-    path("healthz/ping", health.ping, name="healthz-ping"),
 ]
 
 if settings.DEBUG:

@@ -84,12 +84,28 @@ def wait_for(url: str, timeout: float = 30) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict, port: int, *, workers: int | None = None, log=None):
+def gunicorn(
+    env: dict,
+    port: int,
+    *,
+    workers: int | None = None,
+    log=None,
+    app: str = "lokaal.wsgi",
+    probe: str = "/healthz",
+):
+    """gunicorn with gunicorn.conf.py on 127.0.0.1:`port`. `app` "bare.wsgi" is the benchmark's
+    bare Django project (scripts/bare/), with the same settings and virtualenv."""
     run_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
     if workers:
         run_env["GUNICORN_WORKERS"] = str(workers)
     process = subprocess.Popen(
-        [GUNICORN, "-c", "gunicorn.conf.py", "lokaal.wsgi"],
+        [
+            GUNICORN,
+            "-c",
+            "gunicorn.conf.py",
+            *(["--pythonpath", "scripts"] if app.startswith("bare.") else []),
+            app,
+        ],
         cwd=ROOT,
         env=run_env,
         stdout=log or subprocess.DEVNULL,
@@ -97,7 +113,7 @@ def gunicorn(env: dict, port: int, *, workers: int | None = None, log=None):
         start_new_session=True,
     )
     try:
-        wait_for(f"http://127.0.0.1:{port}/healthz")
+        wait_for(f"http://127.0.0.1:{port}{probe}")
         yield process
     finally:
         process.send_signal(signal.SIGTERM)
