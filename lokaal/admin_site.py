@@ -15,6 +15,7 @@ GROUPS: list[tuple[str, list[str]]] = [
             "workshops.Workshop",
             "workshops.Coachingsmoment",
             "workshops.Bijlage",
+            "workshops.Goedkeuringsverzoek",
             "trajecten.Update",
         ],
     ),

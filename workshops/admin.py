@@ -6,7 +6,13 @@ from trajecten.admin import TrajectAdmin
 from trajecten.models import Traject
 from trajecten.versioning import versioned_save
 from workshops import datums
-from workshops.models import Bijlage, Coachingsmoment, SjabloonWorkshop, Workshop
+from workshops.models import (
+    Bijlage,
+    Coachingsmoment,
+    Goedkeuringsverzoek,
+    SjabloonWorkshop,
+    Workshop,
+)
 from workshops.services import (
     ReportError,
     moment_delete,
@@ -176,3 +182,25 @@ class BijlageAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # A coach's form opened before this save is refused, not silently overwritten.
         versioned_save(obj=obj, base_versie=None, by=request.user)
+
+
+@admin.register(Goedkeuringsverzoek)
+class GoedkeuringsverzoekAdmin(admin.ModelAdmin):
+    """What was put before which contact person, and the answer; written only by the flow."""
+
+    list_display = ["moment", "versie", "contact_naam", "status", "aangevraagd_op", "beantwoord_op"]
+    list_filter = ["status"]
+    search_fields = [
+        "contact_naam",
+        "contact_email",
+        "workshop__titel",
+        "coachingsmoment__onderwerp",
+    ]
+    list_select_related = ["workshop", "coachingsmoment"]
+    exclude = ["sleutel", "inhoud"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
