@@ -451,3 +451,27 @@ def test_coaching_moment_outcome_page_on_a_pilot_track_holds_the_pilot_results(c
     data.update({"partners-0-naam": "OCMW", "verslag": "Besproken."})
     assert coach_client.post(uitkomst_url(moment), data).status_code == 302
     assert Partner.objects.get().naam == "OCMW"
+
+
+# One look, Dutch throughout.
+
+
+@pytest.mark.parametrize("which", ["strategie-1", "strategie-3", "pilot"])
+def test_outcome_page_reads_dutch_in_the_workspace_layout(coach_client, world, refs, which):
+    traject = world.pilot_traject if which == "pilot" else world.traject
+    number = 3 if which == "strategie-3" else 1
+    moment = factories.make_workshop(traject, volgnummer=number)
+    Partner.objects.create(traject=world.pilot_traject, naam="Kringwinkel")
+    for name in ("uitkomst", "uitkomst_voorbeeld"):
+        text = coach_client.get(uitkomst_url(moment, name)).text
+        assert "Aangemeld als" in text
+        assert reverse("coach:traject", args=[traject.slug]) in text  # coach breadcrumb
+        for english in ("Select an option", "---------", ">Delete<"):
+            assert english not in text
+
+
+def test_planning_and_attachment_pages_return_to_the_outcome_page(coach_client, world):
+    bijlage = world.bijlage
+    url = reverse("coach:bijlage_bewerken", args=[world.traject.slug, bijlage.pk])
+    response = coach_client.post(url, {"versie": 1, "titel": "Nieuwe titel"})
+    assert response["Location"] == uitkomst_url(world.workshop)
