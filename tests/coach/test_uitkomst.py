@@ -388,6 +388,12 @@ def test_manager_may_open_every_outcome_page(client, world, ws1):
 # Queries.
 
 
+# The page's queries, whatever the number of rows: 20 and 17 when pinned, with a little room
+# for the session and middleware.
+PILOT_QUERIES = 22
+STRATEGY_QUERIES = 19
+
+
 def _pilot_rows(traject, refs, n: int, start: int = 0) -> None:
     for i in range(start, start + n):
         Partner.objects.create(traject=traject, naam=f"Partner {i}")
@@ -410,7 +416,7 @@ def test_page_queries_do_not_grow_with_rows(
     _pilot_rows(world.pilot_traject, refs, 1)
     few = _queries(coach_client, url)
     _pilot_rows(world.pilot_traject, refs, 2, start=1)
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(PILOT_QUERIES):
         coach_client.get(url)
     assert _queries(coach_client, url) == few
 
@@ -425,7 +431,7 @@ def test_strategy_page_queries_do_not_grow_with_rows(
     for i in range(8):
         Beleidsactie.objects.create(traject=world.traject, titel=f"Actie {i}")
         Pilotkandidaat.objects.create(traject=world.traject, naam=f"Kandidaat {i}")
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(STRATEGY_QUERIES):
         coach_client.get(url)
     assert _queries(coach_client, url) == few
 
