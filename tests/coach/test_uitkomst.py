@@ -481,3 +481,23 @@ def test_planning_and_attachment_pages_return_to_the_outcome_page(coach_client, 
     url = reverse("coach:bijlage_bewerken", args=[world.traject.slug, bijlage.pk])
     response = coach_client.post(url, {"versie": 1, "titel": "Nieuwe titel"})
     assert response["Location"] == uitkomst_url(world.workshop)
+
+
+def _result_form_names():
+    from tests.coach.resultaten_urls import RESULTATEN_URLS
+
+    return sorted(n for n in RESULTATEN_URLS if n.endswith(("_nieuw", "_bewerken")))
+
+
+@pytest.mark.parametrize("name", _result_form_names())
+def test_every_results_form_reads_dutch_with_green_workspace_buttons(
+    coach_client, world, refs, name
+):
+    from tests.coach.resultaten_urls import resultaten_kwargs
+
+    kwargs = resultaten_kwargs(name, strategie=world.traject, pilot=world.pilot_traject)
+    text = coach_client.get(reverse(f"coach:{name}", kwargs=kwargs)).text
+    assert "Aangemeld als" in text and 'class="coach-pagina"' in text  # green buttons there
+    assert 'href="/trajecten/' not in text.split("Kruimelpad", 1)[1].split("</nav>", 1)[0]
+    for english in ("Select an option", "---------"):
+        assert english not in text
