@@ -33,8 +33,15 @@ from trajecten.models import (
 )
 from workshops.models import Coachingsmoment, Workshop
 
-# Empty rows offered per kind of result: enough for one workshop's outcome in one save.
-EXTRA_ROWS = 3
+# Empty rows offered per kind of result: enough for one workshop's outcome in one save; after
+# a save the page offers as many again.
+EXTRA_ROWS = {
+    "initiatieven": 3,
+    "beleidsacties": 2,
+    "pilotkandidaten": 2,
+    "modules": 2,
+    "partners": 2,
+}
 
 
 class _MomentUitkomstForm(VerslagForm, _ScheduleMixin):
@@ -356,7 +363,8 @@ def result_formset(key: str, traject: Traject, data=None):
     """The formset of one kind of result, its rows filtered to the trajectory."""
     section = SECTIONS[key]
     rows = section.rows(traject)
-    extra = 0 if key == "metingen" else EXTRA_ROWS
+    # New measurements are added on their KPI's row; this formset edits the existing ones.
+    extra = 0 if key == "metingen" else EXTRA_ROWS.get(key, 1)
     # A form count beyond what the page offered is cut off here, not trusted.
     limit = len(rows) + extra
     factory = modelformset_factory(

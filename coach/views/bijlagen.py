@@ -46,7 +46,7 @@ def bijlage_edit(request, slug, bijlage_pk):
         )
         if conflict is None:
             messages.success(request, "De bijlage is bijgewerkt.")
-            return redirect(moment_url("verslag", bijlage.moment))
+            return redirect(moment_url("uitkomst", bijlage.moment))
         form = form.rebound_on(conflict)
     return render(
         request,
@@ -64,14 +64,14 @@ def bijlage_delete(request, slug, bijlage_pk):
     if request.method == "POST":
         services.bijlage_delete(bijlage=bijlage, by=request.user)
         messages.success(request, f"Bijlage '{bijlage.titel}' is verwijderd.")
-        return redirect(moment_url("verslag", moment))
+        return redirect(moment_url("uitkomst", moment))
     return render(
         request,
         "coach/confirm_delete.html",
         {
             "traject": traject,
             "object": bijlage,
-            "cancel_url": moment_url("verslag", moment),
+            "cancel_url": moment_url("uitkomst", moment),
             "extra": "Ze verdwijnt ook van de publieke pagina." if bijlage.is_public else "",
         },
     )

@@ -124,8 +124,8 @@ def moment_plan(request, slug, soort, **ids):
         )
         if conflict is None:
             messages.success(request, "De planning is opgeslagen.")
-            # Back to the moment's own page, where the report is logged next.
-            return redirect(moment_url("verslag", moment))
+            # Back to the moment's outcome page, where the report and results are logged.
+            return redirect(moment_url("uitkomst", moment))
         form = form.rebound_on(conflict)
     return render(
         request,
@@ -295,7 +295,7 @@ def moment_delete(request, slug, soort, **ids):
             "refused": moment.gepubliceerd,
             "refused_reason": "Een gepubliceerd verslag wordt niet verwijderd. "
             "Zet de publicatie eerst af.",
-            "cancel_url": moment_url("verslag", moment),
+            "cancel_url": moment_url("uitkomst", moment),
             "extra": f"Ook de {len(moment.bijlagen.all())} bijlage(n) worden verwijderd."
             if moment.bijlagen.all()
             else "",

@@ -114,7 +114,7 @@ def test_editing_a_plan_keeps_the_report_and_raises_the_version(coach_client, wo
     data = {k: v for k, v in data.items() if v is not None}
     response = coach_client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors
-    assert response["Location"] == moment_url("verslag", workshop)  # on to logging the outcome
+    assert response["Location"] == moment_url("uitkomst", workshop)  # on to logging the outcome
     workshop.refresh_from_db()
     assert workshop.titel == "Nieuwe titel"
     assert workshop.verslag == "Een **klad**verslag."
