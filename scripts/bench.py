@@ -54,7 +54,7 @@ from django.urls import reverse
 from django.db.models import Count
 from besturen.models import Bestuur
 from trajecten.models import Traject
-from tests.lokaal.url_catalogue import project_routes
+from tests.url_catalogue import project_routes
 pages = [("home", reverse("portaal:home"))]
 t = Traject.objects.get(slug="strategie-halle")
 pages.append(("traject", t.get_absolute_url()))
