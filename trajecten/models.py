@@ -333,14 +333,6 @@ class Traject(Versioned, models.Model):
         return self.progress_at(now).achter_op_planning
 
     @property
-    def workshops_total(self) -> int:
-        return self.voortgang.workshops_totaal
-
-    @property
-    def workshops_held(self) -> int:
-        return self.voortgang.workshops_gehouden
-
-    @property
     def next_step(self):
         return self.voortgang.volgende_stap
 

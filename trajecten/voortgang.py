@@ -20,9 +20,11 @@ The functions read plain attributes (duck typing), so `trajecten` needs no impor
 `gepubliceerd_op` and `kind`.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -64,9 +66,11 @@ _ENDED_TRAJECT_LABELS = {TrajectStaat.ONDERWEG: "Deels vastgelegd"}
 HELD = frozenset({MomentStaat.GEHOUDEN, MomentStaat.VERSLAG_GEPUBLICEERD})
 OPEN = frozenset({MomentStaat.GEEN_DATUM, MomentStaat.GEPLAND, MomentStaat.DATUM_VOORBIJ})
 
-# Stored moment statuses (workshops.Moment.Status); kept here as values, not imported.
-_HELD_STATUS = "gehouden"
-_CANCELLED_STATUS = "geannuleerd"
+
+@functools.cache
+def _stored_status():
+    """workshops' `Moment.Status`, through the app registry: trajecten does not import workshops."""
+    return apps.get_model("workshops", "Workshop").Status
 
 
 def grace_period() -> timedelta:
@@ -125,11 +129,11 @@ def moment_voortgang(
     """A moment's state; `may_be_behind` is False for an unfilled place or a stopped one."""
     now = now or timezone.now()
     ended = fase in ENDED
-    if moment.status == _CANCELLED_STATUS:
+    if moment.status == _stored_status().GEANNULEERD:
         staat = MomentStaat.GEANNULEERD
     elif moment.is_public:
         staat = MomentStaat.VERSLAG_GEPUBLICEERD
-    elif moment.status == _HELD_STATUS:
+    elif moment.status == _stored_status().GEHOUDEN:
         staat = MomentStaat.GEHOUDEN
     elif moment.gepland_op is None:
         staat = MomentStaat.GEEN_DATUM

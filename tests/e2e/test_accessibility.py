@@ -1,6 +1,6 @@
 """axe-core over every public page and every coach page; phone width; the printed summary.
 
-The pages come from walking the URL configuration (tests/lokaal/url_catalogue.py), with real
+The pages come from walking the URL configuration (tests/url_catalogue.py), with real
 slugs from the programme data, so pages added later are checked without changing this file.
 """
 
@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 
-from tests.lokaal import url_catalogue as catalogue
+from tests import url_catalogue as catalogue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,13 +1,13 @@
 """Walk the whole URL configuration: every URL is public by decision, or refused to outsiders.
 
-The lists live in tests/lokaal/url_catalogue.py; a new URL that is on none of them fails here.
+The lists live in tests/url_catalogue.py; a new URL that is on none of them fails here.
 """
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from tests.lokaal import url_catalogue as catalogue
+from tests import url_catalogue as catalogue
 
 REFUSED = {403, 404, 405}
 
@@ -26,7 +26,7 @@ def _is_refused(response) -> bool:
 def test_every_url_is_classified():
     missing = catalogue.unclassified(catalogue.project_routes())
     assert not missing, (
-        "These URLs are on no list in tests/lokaal/url_catalogue.py, so nobody decided who "
+        "These URLs are on no list in tests/url_catalogue.py, so nobody decided who "
         "may open them. Add each name to PUBLIC, ACCOUNT, COACH_WIDE, PER_TRAJECT or "
         "MANAGER_ONLY:\n" + "\n".join(f"  {r.name:40} /{r.route}" for r in missing)
     )
@@ -83,7 +83,7 @@ def test_coach_of_another_trajectory_gets_404(client, world, other_coach, route)
     path = _owner_path(route, world)
     assert path, (
         f"No sample arguments make {route.name} work for the trajectory's own coach: "
-        "add them to SAMPLE_KWARGS in tests/lokaal/url_catalogue.py."
+        "add them to SAMPLE_KWARGS in tests/url_catalogue.py."
     )
     client.force_login(other_coach)
     # 405 answers any slug alike for a method the page does not take, so it reveals nothing.

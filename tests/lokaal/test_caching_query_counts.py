@@ -1,6 +1,6 @@
 """Without the page cache, every public page still issues a fixed number of queries.
 
-Walks every public HTML page (tests/lokaal/url_catalogue.py) and compares its query count with
+Walks every public HTML page (tests/url_catalogue.py) and compares its query count with
 the programme as loaded and with every trajectory copied three times (programma.bulk).
 """
 
@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programma.bulk import load_bulk
-from tests.lokaal import url_catalogue as catalogue
+from tests import url_catalogue as catalogue
 
 PAGES = [r for r in catalogue.routes_in(catalogue.PUBLIC) if r.name not in catalogue.NOT_HTML]
 

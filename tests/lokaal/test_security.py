@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.lokaal import url_catalogue as catalogue
+from tests import url_catalogue as catalogue
 from workshops.models import Bijlage
 from workshops.views import serve_bijlage
 

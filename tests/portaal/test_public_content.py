@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests import factories
-from tests.public_urls import all_public_urls
+from tests.url_catalogue import all_public_urls
 from trajecten.models import Traject
 from workshops.models import Bijlage, Workshop
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.bulk import multiply_programme
-from tests.public_urls import all_public_urls
+from tests.url_catalogue import all_public_urls
 from trajecten.models import Traject
 from workshops.models import Workshop
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.lokaal import url_catalogue as catalogue
+from tests import url_catalogue as catalogue
 
 INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jullie)\b", re.IGNORECASE)
 MONTHS = (

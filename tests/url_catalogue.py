@@ -1,8 +1,10 @@
 """Every URL of the project, classified, with real arguments to call it with.
 
-The security, authorization and accessibility tests walk the whole URL configuration through
-this module. A new URL name must be added to exactly one of the lists below, or those tests
-fail and say so. That is deliberate: someone has to decide who may open a new page.
+The one URL catalogue of the tests: the authorization, security-header, caching, query-count,
+public-content and accessibility walks all read it (and scripts/bench.py its routes). They walk
+the whole URL configuration through this module. A new URL name must be added to exactly one
+of the lists below, or those tests fail and say so. That is deliberate: someone has to decide
+who may open a new page.
 
 - PUBLIC        anyone, anonymous visitors included (must answer 200 with the sample data)
 - ACCOUNT       login, logout, password pages: open to anyone by their nature
@@ -14,7 +16,9 @@ Everything but PUBLIC and ACCOUNT is refused to anonymous visitors (login redire
 404). The `admin` namespace is Django's own and checked as a whole.
 
 When the walk cannot find arguments for a URL, add a function to SAMPLE_KWARGS that returns
-them from the `World` (the sample data built below).
+them from the `World` (the sample data built below). `all_public_urls()` gives every public
+page for every object in the database (each bestuur, trajectory, ...); a PUBLIC name without an
+entry in `BUILDERS` fails it, so a new page cannot be forgotten there either.
 """
 
 import io
@@ -23,30 +27,21 @@ from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from besturen.models import Bestuur
+from portaal.opendata import BY_SLUG
 from tests import factories
-from trajecten.models import Traject
-from workshops.models import Bijlage
+from trajecten.models import Ronde, Traject
+from volgen.services import confirm_token, unsubscribe_token
+from workshops.models import Bijlage, Workshop
 
-PUBLIC = {
-    "portaal:home",
-    "portaal:rondes",
-    "portaal:ronde",
-    "besturen:list",
-    "besturen:detail",
-    "trajecten:list",
-    "trajecten:detail",
-    "workshops:detail",
+# Public URLs that answer with a file, a feed or data rather than an HTML page.
+PUBLIC_NOT_HTML = {
     "workshops:bijlage",
     "healthz",
     "healthz-ping",
-    "portaal:vergelijk",
-    "portaal:kaart",
-    "portaal:zoeken",
-    "portaal:open_data",
     "portaal:open_data_csv",
     "portaal:open_data_json",
     "portaal:open_data_csvw",
@@ -58,9 +53,23 @@ PUBLIC = {
     "volgen:bestuur_atom",
     "volgen:traject_rss",
     "volgen:traject_atom",
-    "volgen:kalender",
     "volgen:kalender_ics",
     "volgen:traject_ics",
+}
+PUBLIC = PUBLIC_NOT_HTML | {
+    "portaal:home",
+    "portaal:rondes",
+    "portaal:ronde",
+    "besturen:list",
+    "besturen:detail",
+    "trajecten:list",
+    "trajecten:detail",
+    "workshops:detail",
+    "portaal:vergelijk",
+    "portaal:kaart",
+    "portaal:zoeken",
+    "portaal:open_data",
+    "volgen:kalender",
     "volgen:bestuur",
     "volgen:traject",
     "volgen:bevestigen",
@@ -83,25 +92,7 @@ PER_TRAJECT: set[str] = set()  # every other coach URL; filled in below, after `
 
 ADMIN_NAMESPACES = {"admin"}
 # URLs that do not answer with an HTML page (files, feeds, data).
-NOT_HTML = {
-    "workshops:bijlage",
-    "coach:bijlage",
-    "healthz",
-    "healthz-ping",
-    "portaal:open_data_csv",
-    "portaal:open_data_json",
-    "portaal:open_data_csvw",
-    "portaal:open_data_catalogue_jsonld",
-    "portaal:open_data_catalogue_turtle",
-    "volgen:programma_rss",
-    "volgen:programma_atom",
-    "volgen:bestuur_rss",
-    "volgen:bestuur_atom",
-    "volgen:traject_rss",
-    "volgen:traject_atom",
-    "volgen:kalender_ics",
-    "volgen:traject_ics",
-}
+NOT_HTML = PUBLIC_NOT_HTML | {"coach:bijlage"}
 
 
 @dataclass(frozen=True)
@@ -264,14 +255,10 @@ def _meting_kwargs(world: World) -> dict:
 
 
 def _confirm_token(world: World) -> dict:
-    from volgen.services import confirm_token
-
     return {"token": confirm_token(email="volger@example.org", onderwerp=world.traject)}
 
 
 def _unsubscribe_token(world: World) -> dict:
-    from volgen.services import unsubscribe_token
-
     return {"token": unsubscribe_token(email="volger@example.org")}
 
 
@@ -341,8 +328,6 @@ def candidate_kwargs(route: Route, world: World):
 
 
 def path_for(route: Route, kwargs: dict) -> str:
-    from django.urls import reverse
-
     return reverse(route.name, kwargs=kwargs or None)
 
 
@@ -356,3 +341,73 @@ def first_path(route: Route, world: World, accept) -> str | None:
         if accept(path):
             return path
     return None
+
+
+# Every public page for every object present.
+
+
+def _each(name, model):
+    return lambda: [reverse(name, args=[obj.slug]) for obj in model.objects.all()]
+
+
+BUILDERS = {
+    "portaal:home": lambda: [reverse("portaal:home")],
+    "portaal:rondes": lambda: [reverse("portaal:rondes")],
+    "portaal:ronde": _each("portaal:ronde", Ronde),
+    "besturen:list": lambda: [reverse("besturen:list")],
+    "besturen:detail": _each("besturen:detail", Bestuur),
+    "trajecten:list": lambda: [reverse("trajecten:list")],
+    "trajecten:detail": _each("trajecten:detail", Traject),
+    "workshops:detail": lambda: [
+        w.get_absolute_url() for w in Workshop.objects.select_related("traject")
+    ],
+    "workshops:bijlage": lambda: [b.get_absolute_url() for b in Bijlage.objects.all()],
+    "healthz": lambda: [reverse("healthz")],
+    "healthz-ping": lambda: [reverse("healthz-ping")],
+    "portaal:vergelijk": lambda: [reverse("portaal:vergelijk")],
+    "portaal:kaart": lambda: [reverse("portaal:kaart")],
+    "portaal:zoeken": lambda: [
+        reverse("portaal:zoeken"),
+        reverse("portaal:zoeken") + "?q=circulair",
+    ],
+    "portaal:open_data": lambda: [reverse("portaal:open_data")],
+    "portaal:open_data_csv": lambda: [
+        reverse("portaal:open_data_csv", args=[slug]) for slug in BY_SLUG
+    ],
+    "portaal:open_data_json": lambda: [
+        reverse("portaal:open_data_json", args=[slug]) for slug in BY_SLUG
+    ],
+    "portaal:open_data_csvw": lambda: [
+        reverse("portaal:open_data_csvw", args=[slug]) for slug in BY_SLUG
+    ],
+    "portaal:open_data_catalogue_jsonld": lambda: [reverse("portaal:open_data_catalogue_jsonld")],
+    "portaal:open_data_catalogue_turtle": lambda: [reverse("portaal:open_data_catalogue_turtle")],
+    "login": lambda: [reverse("login")],
+    "password_reset": lambda: [reverse("password_reset")],
+    "password_reset_done": lambda: [reverse("password_reset_done")],
+    "password_reset_complete": lambda: [reverse("password_reset_complete")],
+    "volgen:programma_rss": lambda: [reverse("volgen:programma_rss")],
+    "volgen:programma_atom": lambda: [reverse("volgen:programma_atom")],
+    "volgen:bestuur_rss": _each("volgen:bestuur_rss", Bestuur),
+    "volgen:bestuur_atom": _each("volgen:bestuur_atom", Bestuur),
+    "volgen:traject_rss": _each("volgen:traject_rss", Traject),
+    "volgen:traject_atom": _each("volgen:traject_atom", Traject),
+    "volgen:kalender": lambda: [reverse("volgen:kalender")],
+    "volgen:kalender_ics": lambda: [reverse("volgen:kalender_ics")],
+    "volgen:traject_ics": _each("volgen:traject_ics", Traject),
+    "volgen:bestuur": _each("volgen:bestuur", Bestuur),
+    "volgen:traject": _each("volgen:traject", Traject),
+    "volgen:bevestigen": lambda: [
+        reverse("volgen:bevestigen", args=[confirm_token(email="a@example.org", onderwerp=t)])
+        for t in Traject.objects.all()[:1]
+    ],
+    "volgen:afmelden": lambda: [
+        reverse("volgen:afmelden", args=[unsubscribe_token(email="a@example.org")])
+    ],
+}
+
+
+def all_public_urls() -> list[str]:
+    missing = PUBLIC - BUILDERS.keys()
+    assert not missing, f"Public URL names without a builder in tests/url_catalogue.py: {missing}"
+    return [url for name in sorted(BUILDERS) for url in BUILDERS[name]()]
