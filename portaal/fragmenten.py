@@ -1,70 +1,86 @@
 """Fragments derived from many rows, kept in the cache under a key made of what they derive from.
 
-A round's summary reads the progress of every trajectory in it; working that out on every
-request costs more than the rest of the page. Its key is a digest of everything the progress
-reads (trajecten/voortgang.py): per table the number of rows, the sum of their versions and
-the latest change, the participants, the round's own dates, and the clock as the progress
-sees it: today's date (a round's phase) and how many moments' dates, and dates plus the grace
-period, lie in the past (a moment turns from "gepland" to "datum voorbij", and later behind
-plan, exactly when one of those counts moves). Any save, publication, deletion or date that
-passes gives a new key; nothing else does, so no visitor's request ever invalidates anything.
+A round's summary reads the progress of every trajectory in it, and its news five queries with
+history lookups; working that out on every request costs more than the rest of the page. Its
+key is a digest of everything they read (trajecten/voortgang.py, workshops/nieuws.py): per
+table the number of rows, the sum of their versions and the latest change; the participants;
+the round's own dates; and the clock as the progress sees it: today's date (a round's phase)
+and how many moments' dates, and dates plus the grace period, lie in the past. A moment turns
+from "gepland" to "datum voorbij", and later behind plan, exactly when one of those counts
+moves. Any save, publication, deletion or date that passes gives a new key; nothing else does,
+so no visitor's request ever invalidates anything, and a change elsewhere keeps this one.
 """
 
+import functools
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, DateTimeField, IntegerField, Max, Q, QuerySet, Sum, Value
+from django.db import connection
 from django.utils import timezone
 
-from trajecten.models import Deelname, Update
+from trajecten.models import Deelname, Traject, Update
 from trajecten.voortgang import grace_period
 from workshops.models import Coachingsmoment, Workshop
 
 TIMEOUT = 24 * 3600
+logger = logging.getLogger(__name__)
 
 
-def _part(queryset: QuerySet, tag: str, *, now, moments: bool = False, versie: str = "versie"):
-    none_time = Value(None, output_field=DateTimeField())
-    zero = Value(0, output_field=IntegerField())
-    return (
-        queryset.order_by()
-        .annotate(deel=Value(tag))
-        .values("deel")
-        .annotate(
-            n=Count("pk"),
-            v=Sum(versie),
-            t=Max("bijgewerkt_op") if versie == "versie" else none_time,
-            voorbij=Count("pk", filter=Q(gepland_op__lte=now)) if moments else zero,
-            achter=Count("pk", filter=Q(gepland_op__lt=now - grace_period())) if moments else zero,
-        )
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@functools.cache
+def _version_sql(vendor: str) -> str:
+    """The digest's one query. Only table names are put in, from the models' own meta."""
+    in_ronde = f"SELECT id FROM {_table(Traject)} WHERE ronde_id = %s"  # noqa: S608
+    counts = "COUNT(*), SUM(versie), MAX(bijgewerkt_op)"
+    dates = (
+        "SUM(CASE WHEN gepland_op <= %s THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN gepland_op < %s THEN 1 ELSE 0 END)"
     )
+    parts = [
+        ("'t'", counts, "0, 0", _table(Traject), "ronde_id = %s"),
+        ("%s", counts, dates, _table(Workshop), f"traject_id IN ({in_ronde})"),
+        ("%s", counts, dates, _table(Coachingsmoment), f"traject_id IN ({in_ronde})"),
+        ("'u'", counts, "0, 0", _table(Update), f"traject_id IN ({in_ronde})"),
+        (
+            "'d'",
+            "COUNT(*), SUM(bestuur_id), NULL",
+            "SUM(id), 0",
+            _table(Deelname),
+            f"traject_id IN ({in_ronde})",
+        ),
+    ]
+    select = "SELECT {}, {}, {} FROM {} WHERE {}"
+    return " UNION ALL ".join(select.format(*part) for part in parts)
 
 
-def trajecten_version(trajecten: QuerySet, *, now=None, extra: object = None) -> str:
-    """A digest that changes whenever the progress of any of these trajectories may change.
+def ronde_version(ronde, *, now=None) -> str:
+    """A digest that changes whenever the progress or the news of a round's trajectories may.
 
-    One query (a UNION of one aggregate per table).
+    One query, written out: the ORM took longer to compile its five aggregates than the
+    database to answer them.
     """
     now = now or timezone.now()
-    ids = trajecten.order_by().values("pk")
-    parts = (
-        _part(trajecten, "traject", now=now)
-        .union(
-            _part(Workshop.objects.filter(traject__in=ids), "workshop", now=now, moments=True),
-            _part(
-                Coachingsmoment.objects.filter(traject__in=ids), "coaching", now=now, moments=True
-            ),
-            _part(Update.objects.filter(traject__in=ids), "update", now=now),
-            _part(
-                Deelname.objects.filter(traject__in=ids), "deelname", now=now, versie="bestuur_id"
-            ),
-            all=True,
+    adapt = connection.ops.adapt_datetimefield_value
+    voorbij, achter = adapt(now), adapt(now - grace_period())
+    sql = _version_sql(connection.vendor)
+    params = [ronde.pk, "w", voorbij, achter, ronde.pk, "c", voorbij, achter, ronde.pk]
+    params += [ronde.pk, ronde.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted(tuple(str(value) for value in row) for row in cursor.fetchall())
+    text = repr(
+        (
+            rows,
+            (ronde.pk, ronde.start, ronde.einde, ronde.afgesloten_op),
+            timezone.localdate(now),
+            settings.BEHIND_PLAN_GRACE_DAYS,
         )
-        .order_by()
     )
-    rows = sorted(tuple(row.values()) for row in parts)
-    text = repr((rows, timezone.localdate(now), settings.BEHIND_PLAN_GRACE_DAYS, extra))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
@@ -74,9 +90,17 @@ def _key(name: str, version: str) -> str:
 
 
 def get(name: str, version: str):
-    """The value kept for `name` at `version`, or None."""
-    return cache.get(_key(name, version))
+    """The value kept for `name` at `version`, or None (also when the cache cannot answer:
+    a cache that fails costs a render, never the page)."""
+    try:
+        return cache.get(_key(name, version))
+    except Exception:
+        logger.warning("fragment cache unavailable; rendering %s afresh", name)
+        return None
 
 
 def put(name: str, version: str, value) -> None:
-    cache.set(_key(name, version), value, TIMEOUT)
+    try:
+        cache.set(_key(name, version), value, TIMEOUT)
+    except Exception:
+        logger.warning("fragment cache unavailable; %s not kept", name)
