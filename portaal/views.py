@@ -3,9 +3,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from portaal import fragmenten
 from trajecten.models import Ronde, Traject
 from trajecten.voortgang import RondeFase, ronde_samenvatting
+from workshops import fragmenten
 from workshops.nieuws import public_items
 
 NEWS_ON_HOME = 5
@@ -41,7 +41,7 @@ def _ronde_context(ronde: Ronde | None, rondes: list[Ronde]) -> dict:
         shown.update(pks[:CARDS_PER_TRACK])
     if rows:
         # The summary reads every trajectory's progress: it is kept, with the news, until any
-        # of it changes (portaal/fragmenten.py). Working it out loads them all, and the cards
+        # of it changes (workshops/fragmenten.py). Working it out loads them all, and the cards
         # come along.
         version = fragmenten.ronde_version(ronde)
         name = f"ronde-overzicht-{ronde.pk}"

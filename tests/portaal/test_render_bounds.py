@@ -2,7 +2,7 @@
 
 The trajectory list and a bestuur's page are paginated with `?pagina=N`; the home and round
 pages show a few cards per track and link to the rest. The round summary is kept under a key
-of everything it derives from (portaal/fragmenten.py): a publication, a change, or a date
+of everything it derives from (workshops/fragmenten.py): a publication, a change, or a date
 passing on the clock the progress module reads shows on the very next request.
 """
 
@@ -13,11 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portaal import fragmenten
 from portaal.views import CARDS_PER_TRACK
 from tests import factories
 from trajecten.models import Traject
 from trajecten.views import TRAJECTEN_PER_PAGE
+from workshops import fragmenten
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +191,17 @@ def test_summary_follows_the_grace_period_ending_within_a_day(client, time_machi
     assert "Geen enkel traject loopt achter op planning." in _summary(client)
     time_machine.move_to(INSIDE + timedelta(hours=2), tick=False)
     assert "1 traject loopt achter op planning." in _summary(client)
+
+
+@pytest.mark.parametrize("suffix", ["", "?ronde={ronde}"])
+def test_programme_feed_shows_a_publication_on_the_next_request(client, suffix):
+    traject = factories.make_traject(besturen=[factories.make_bestuur()], titel="Proeftuin")
+    workshop = factories.make_workshop(traject, status="gehouden")
+    url = reverse("volgen:programma_atom") + suffix.format(ronde=traject.ronde.slug)
+    assert "Wat de proeftuin opleverde" not in client.get(url).content.decode()
+    client.get(url)  # kept
+    factories.publish_report(workshop, "Wat de proeftuin opleverde.")
+    assert "Wat de proeftuin opleverde" in client.get(url).content.decode()
+    traject.titel = "Proeftuin hernoemd"
+    traject.save()
+    assert "Proeftuin hernoemd" in client.get(url).content.decode()

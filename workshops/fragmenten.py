@@ -1,5 +1,7 @@
 """Fragments derived from many rows, kept in the cache under a key made of what they derive from.
 
+In `workshops`, beside the news (nieuws.py), so that both `portaal` and `volgen` may use it.
+
 A round's summary reads the progress of every trajectory in it, and its news five queries with
 history lookups; working that out on every request costs more than the rest of the page. Its
 key is a digest of everything they read (trajecten/voortgang.py, workshops/nieuws.py): per
@@ -33,16 +35,17 @@ def _table(model) -> str:
 
 
 @functools.cache
-def _version_sql(vendor: str) -> str:
+def _version_sql(vendor: str, *, one_round: bool) -> str:
     """The digest's one query. Only table names are put in, from the models' own meta."""
-    in_ronde = f"SELECT id FROM {_table(Traject)} WHERE ronde_id = %s"  # noqa: S608
+    where = "ronde_id = %s" if one_round else "ronde_id > %s"
+    in_ronde = f"SELECT id FROM {_table(Traject)} WHERE {where}"  # noqa: S608
     counts = "COUNT(*), SUM(versie), MAX(bijgewerkt_op)"
     dates = (
         "SUM(CASE WHEN gepland_op <= %s THEN 1 ELSE 0 END),"
         " SUM(CASE WHEN gepland_op < %s THEN 1 ELSE 0 END)"
     )
     parts = [
-        ("'t'", counts, "0, 0", _table(Traject), "ronde_id = %s"),
+        ("'t'", counts, "0, 0", _table(Traject), where),
         ("%s", counts, dates, _table(Workshop), f"traject_id IN ({in_ronde})"),
         ("%s", counts, dates, _table(Coachingsmoment), f"traject_id IN ({in_ronde})"),
         ("'u'", counts, "0, 0", _table(Update), f"traject_id IN ({in_ronde})"),
@@ -59,7 +62,8 @@ def _version_sql(vendor: str) -> str:
 
 
 def ronde_version(ronde, *, now=None) -> str:
-    """A digest that changes whenever the progress or the news of a round's trajectories may.
+    """A digest that changes whenever the progress or the news of a round's trajectories may
+    (of every round's, for `ronde` None).
 
     One query, written out: the ORM took longer to compile its five aggregates than the
     database to answer them.
@@ -67,16 +71,16 @@ def ronde_version(ronde, *, now=None) -> str:
     now = now or timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
     voorbij, achter = adapt(now), adapt(now - grace_period())
-    sql = _version_sql(connection.vendor)
-    params = [ronde.pk, "w", voorbij, achter, ronde.pk, "c", voorbij, achter, ronde.pk]
-    params += [ronde.pk, ronde.pk]
+    sql = _version_sql(connection.vendor, one_round=ronde is not None)
+    pk = ronde.pk if ronde is not None else 0
+    params = [pk, "w", voorbij, achter, pk, "c", voorbij, achter, pk, pk, pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = sorted(tuple(str(value) for value in row) for row in cursor.fetchall())
     text = repr(
         (
             rows,
-            (ronde.pk, ronde.start, ronde.einde, ronde.afgesloten_op),
+            (ronde.pk, ronde.start, ronde.einde, ronde.afgesloten_op) if ronde else None,
             timezone.localdate(now),
             settings.BEHIND_PLAN_GRACE_DAYS,
         )
