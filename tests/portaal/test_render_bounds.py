@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from besturen.views import TRAJECTEN_PER_PAGE as BESTUUR_PER_PAGE
 from portaal.views import CARDS_PER_TRACK
 from tests import factories
 from trajecten.models import Traject
@@ -71,9 +72,9 @@ def test_page_that_is_no_number_is_400_in_dutch(client, pagina):
 
 def test_bestuur_page_pages_its_trajectories(client):
     bestuur = factories.make_bestuur(slug="veel-trajecten")
-    _many(TRAJECTEN_PER_PAGE + 2, bestuur=bestuur)
+    _many(BESTUUR_PER_PAGE + 2, bestuur=bestuur)
     url = bestuur.get_absolute_url()
-    assert _cards(client.get(url).content.decode()) == TRAJECTEN_PER_PAGE
+    assert _cards(client.get(url).content.decode()) == BESTUUR_PER_PAGE
     assert _cards(client.get(url + "?pagina=2").content.decode()) == 2
     assert client.get(url + "?pagina=3").status_code == 404
     response = client.get(url + "?pagina=twee")
