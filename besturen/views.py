@@ -7,7 +7,7 @@ from besturen.models import Bestuur, Lidmaatschap
 from lokaal.paginering import InvalidPageNumber, page_number, page_of
 
 # Trajectory cards per page of a bestuur: an intercommunale takes part round after round.
-TRAJECTEN_PER_PAGE = 24
+TRAJECTEN_PER_PAGE = 12
 
 
 @require_safe

@@ -3,9 +3,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from portaal import fragmenten
 from trajecten.models import Ronde, Traject
 from trajecten.voortgang import RondeFase, ronde_samenvatting
+from workshops import fragmenten
 from workshops.nieuws import public_items
 
 NEWS_ON_HOME = 5
@@ -40,23 +40,25 @@ def _ronde_context(ronde: Ronde | None, rondes: list[Ronde]) -> dict:
         context[f"{soort}_aantal"] = len(pks)
         shown.update(pks[:CARDS_PER_TRACK])
     if rows:
-        # The summary reads every trajectory's progress: it is kept until any of it changes
-        # (portaal/fragmenten.py). Working it out loads them all, and the cards come along.
-        version = fragmenten.trajecten_version(
-            in_ronde, extra=(ronde.pk, ronde.start, ronde.einde, ronde.afgesloten_op)
-        )
-        name = f"ronde-samenvatting-{ronde.pk}"
-        context["samenvatting"] = fragmenten.get(name, version)
-        if context["samenvatting"] is None:
+        # The summary reads every trajectory's progress: it is kept, with the news, until any
+        # of it changes (workshops/fragmenten.py). Working it out loads them all, and the cards
+        # come along.
+        version = fragmenten.ronde_version(ronde)
+        name = f"ronde-overzicht-{ronde.pk}"
+        kept = fragmenten.get(name, version)
+        if kept is None:
             trajecten = list(in_ronde.with_progress())
-            context["samenvatting"] = ronde_samenvatting(trajecten)
-            fragmenten.put(name, version, context["samenvatting"])
+            kept = {
+                "samenvatting": ronde_samenvatting(trajecten),
+                "nieuws": public_items(traject_filter=Q(traject__ronde=ronde), limit=NEWS_ON_HOME),
+            }
+            fragmenten.put(name, version, kept)
             cards = [t for t in trajecten if t.pk in shown]
         else:
             cards = list(Traject.objects.filter(pk__in=shown).with_progress())
+        context.update(kept)
         for soort in Traject.Soort.values:
             context[soort] = [t for t in cards if t.soort == soort]
-    context["nieuws"] = public_items(traject_filter=Q(traject__ronde=ronde), limit=NEWS_ON_HOME)
     return context
 
 

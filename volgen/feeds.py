@@ -1,5 +1,7 @@
 """Atom and RSS feeds of everything the public may read, for the programme, a bestuur or a
-trajectory. Each feed is one object lookup plus the four queries of `public_items`."""
+trajectory. Each feed is one object lookup plus the queries of `public_items`; the programme's
+items are kept under a digest of what they are made of (workshops/fragmenten.py), so while
+nothing changes it reads the digest alone."""
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
@@ -10,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from besturen.models import Bestuur
 from trajecten.models import Ronde, Traject
+from workshops import fragmenten
 from workshops.nieuws import Nieuwsitem, public_items, tag_uri
 
 FEED_LENGTH = 50
@@ -77,6 +80,17 @@ class _ProgrammeFeed(_ItemsFeed):
     """The whole programme, or one round with `?ronde=<slug>`."""
 
     url_name = "programma"
+
+    def items(self, obj):
+        # The programme's items are kept until anything they are made of changes
+        # (workshops/fragmenten.py): five queries with history lookups become one.
+        version = fragmenten.ronde_version(obj)
+        name = f"feed-items-{obj.pk if obj is not None else 'programma'}"
+        items = fragmenten.get(name, version)
+        if items is None:
+            items = super().items(obj)
+            fragmenten.put(name, version, items)
+        return items
 
     def __call__(self, request, *args, **kwargs):
         slug = request.GET.get("ronde")

@@ -1,0 +1,110 @@
+"""Fragments derived from many rows, kept in the cache under a key made of what they derive from.
+
+In `workshops`, beside the news (nieuws.py), so that both `portaal` and `volgen` may use it.
+
+A round's summary reads the progress of every trajectory in it, and its news five queries with
+history lookups; working that out on every request costs more than the rest of the page. Its
+key is a digest of everything they read (trajecten/voortgang.py, workshops/nieuws.py): per
+table the number of rows, the sum of their versions and the latest change; the participants;
+the round's own dates; and the clock as the progress sees it: today's date (a round's phase)
+and how many moments' dates, and dates plus the grace period, lie in the past. A moment turns
+from "gepland" to "datum voorbij", and later behind plan, exactly when one of those counts
+moves. Any save, publication, deletion or date that passes gives a new key; nothing else does,
+so no visitor's request ever invalidates anything, and a change elsewhere keeps this one.
+"""
+
+import functools
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from trajecten.models import Deelname, Traject, Update
+from trajecten.voortgang import grace_period
+from workshops.models import Coachingsmoment, Workshop
+
+TIMEOUT = 24 * 3600
+logger = logging.getLogger(__name__)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@functools.cache
+def _version_sql(vendor: str, *, one_round: bool) -> str:
+    """The digest's one query. Only table names are put in, from the models' own meta."""
+    where = "ronde_id = %s" if one_round else "ronde_id > %s"
+    in_ronde = f"SELECT id FROM {_table(Traject)} WHERE {where}"  # noqa: S608
+    counts = "COUNT(*), SUM(versie), MAX(bijgewerkt_op)"
+    dates = (
+        "SUM(CASE WHEN gepland_op <= %s THEN 1 ELSE 0 END),"
+        " SUM(CASE WHEN gepland_op < %s THEN 1 ELSE 0 END)"
+    )
+    parts = [
+        ("'t'", counts, "0, 0", _table(Traject), where),
+        ("%s", counts, dates, _table(Workshop), f"traject_id IN ({in_ronde})"),
+        ("%s", counts, dates, _table(Coachingsmoment), f"traject_id IN ({in_ronde})"),
+        ("'u'", counts, "0, 0", _table(Update), f"traject_id IN ({in_ronde})"),
+        (
+            "'d'",
+            "COUNT(*), SUM(bestuur_id), NULL",
+            "SUM(id), 0",
+            _table(Deelname),
+            f"traject_id IN ({in_ronde})",
+        ),
+    ]
+    select = "SELECT {}, {}, {} FROM {} WHERE {}"
+    return " UNION ALL ".join(select.format(*part) for part in parts)
+
+
+def ronde_version(ronde, *, now=None) -> str:
+    """A digest that changes whenever the progress or the news of a round's trajectories may
+    (of every round's, for `ronde` None).
+
+    One query, written out: the ORM took longer to compile its five aggregates than the
+    database to answer them.
+    """
+    now = now or timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    voorbij, achter = adapt(now), adapt(now - grace_period())
+    sql = _version_sql(connection.vendor, one_round=ronde is not None)
+    pk = ronde.pk if ronde is not None else 0
+    params = [pk, "w", voorbij, achter, pk, "c", voorbij, achter, pk, pk, pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted(tuple(str(value) for value in row) for row in cursor.fetchall())
+    text = repr(
+        (
+            rows,
+            (ronde.pk, ronde.start, ronde.einde, ronde.afgesloten_op) if ronde else None,
+            timezone.localdate(now),
+            settings.BEHIND_PLAN_GRACE_DAYS,
+        )
+    )
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _key(name: str, version: str) -> str:
+    # Tests give each test its own prefix: their rows reuse ids and frozen clocks.
+    return f"{getattr(settings, 'FRAGMENT_CACHE_PREFIX', 'frag')}:{name}:{version}"
+
+
+def get(name: str, version: str):
+    """The value kept for `name` at `version`, or None (also when the cache cannot answer:
+    a cache that fails costs a render, never the page)."""
+    try:
+        return cache.get(_key(name, version))
+    except Exception:
+        logger.warning("fragment cache unavailable; rendering %s afresh", name)
+        return None
+
+
+def put(name: str, version: str, value) -> None:
+    try:
+        cache.set(_key(name, version), value, TIMEOUT)
+    except Exception:
+        logger.warning("fragment cache unavailable; %s not kept", name)
