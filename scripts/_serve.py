@@ -113,7 +113,8 @@ def gunicorn(
         start_new_session=True,
     )
     try:
-        wait_for(f"http://127.0.0.1:{port}{probe}")
+        # A busy machine may take a while to open every worker's database pool.
+        wait_for(f"http://127.0.0.1:{port}{probe}", timeout=120)
         yield process
     finally:
         process.send_signal(signal.SIGTERM)

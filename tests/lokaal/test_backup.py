@@ -99,7 +99,7 @@ def test_a_session_logged_out_after_the_backup_stays_out_after_restore(coach, cl
     out = StringIO()
     call_command("restore", str(backup), "--yes", stdout=out)
     assert "Alle sessies beëindigd" in out.getvalue()
-    assert "paginacache is leeggemaakt" in out.getvalue()
+    assert "teruggezette gegevens binnen" in out.getvalue()
     replay = Client()
     replay.cookies["sessionid"] = cookie
     assert replay.get("/coach/").status_code == 302  # to the login page

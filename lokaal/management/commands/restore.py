@@ -3,18 +3,19 @@
 PostgreSQL: pg_restore --clean --if-exists in one transaction (all or nothing).
 SQLite: the backup file is copied into the database with SQLite's backup API.
 Everything in the target database is replaced. Afterwards every session is ended (a session
-that had logged out after the backup must not come back) and the page cache is emptied.
+that had logged out after the backup must not come back); the public pages kept by the proxy
+show the restored data once they expire (PUBLIC_CACHE_SECONDS).
 """
 
 import sqlite3
 import subprocess
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from lokaal.cache import bump_version
 from lokaal.management.commands.backup import pg_environment
 
 
@@ -69,9 +70,9 @@ class Command(BaseCommand):
         else:
             raise CommandError(f"Geen herstel voor een {connection.vendor}-databank.")
         sessions, _ = Session.objects.using(database).all().delete()
-        bump_version()
         self.stdout.write(f"Back-up {source} teruggezet in '{name}'.")
         self.stdout.write(
             f"Alle sessies beëindigd ({sessions}): iedereen meldt zich opnieuw aan. "
-            "De paginacache is leeggemaakt."
+            "De publieke pagina's tonen de teruggezette gegevens binnen "
+            f"{settings.PUBLIC_CACHE_SECONDS} seconden."
         )
