@@ -72,6 +72,10 @@ BUILDERS = {
     "volgen:afmelden": lambda: [
         reverse("volgen:afmelden", args=[unsubscribe_token(email="a@example.org")])
     ],
+    "goedkeuring:verzoek": lambda: [
+        reverse("goedkeuring:verzoek", args=[catalogue.signoff_token_for(w)])
+        for w in Workshop.objects.select_related("traject")[:1]
+    ],
 }
 
 
