@@ -262,8 +262,8 @@ def _unsubscribe_token(world: World) -> dict:
     return {"token": unsubscribe_token(email="volger@example.org")}
 
 
-def _signoff_token(world: World) -> dict:
-    """A fresh sign-off link for the world's published workshop report (the page only reads)."""
+def signoff_token_for(workshop) -> str:
+    """A fresh sign-off link token for a workshop's report as it stands (the page only reads)."""
     import secrets
 
     from django.core import signing
@@ -272,7 +272,6 @@ def _signoff_token(world: World) -> dict:
     from workshops.models import Goedkeuringsverzoek
     from workshops.services import report_snapshot
 
-    workshop = world.traject.workshops.get(volgnummer=1)
     verzoek = Goedkeuringsverzoek.objects.create(
         workshop=workshop,
         versie=workshop.versie,
@@ -281,7 +280,11 @@ def _signoff_token(world: World) -> dict:
         contact_naam="Contactpersoon",
         contact_email="contact@example.org",
     )
-    return {"token": signing.TimestampSigner(salt=SALT).sign(verzoek.sleutel)}
+    return signing.TimestampSigner(salt=SALT).sign(verzoek.sleutel)
+
+
+def _signoff_token(world: World) -> dict:
+    return {"token": signoff_token_for(world.traject.workshops.get(volgnummer=1))}
 
 
 # Arguments for URLs the generic guess below cannot fill: name -> function(world) -> kwargs.
@@ -403,6 +406,10 @@ BUILDERS = {
     ],
     "volgen:afmelden": lambda: [
         reverse("volgen:afmelden", args=[unsubscribe_token(email="a@example.org")])
+    ],
+    "goedkeuring:verzoek": lambda: [
+        reverse("goedkeuring:verzoek", args=[signoff_token_for(w)])
+        for w in Workshop.objects.select_related("traject")[:1]
     ],
 }
 

@@ -40,8 +40,7 @@ def moment_submit(request, slug, soort, **ids):
         return _verslag_page(request, traject, kind, _saved(current), form, stale)
     except ReportError as error:
         messages.error(request, str(error))
-        response = redirect(moment_url("verslag", moment))
-        return response
+        return redirect(moment_url("verslag", moment))
     messages.success(
         request,
         f"Het verslag ligt ter goedkeuring bij {verzoek.contact_naam}; die krijgt een e-mail "
