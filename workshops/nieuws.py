@@ -83,56 +83,58 @@ def _prefix(is_demo: bool) -> str:
     return "[demo] " if is_demo else ""
 
 
+def _published(item, *, soort: str, guid: str, titel: str, html: str, **fields) -> Nieuwsitem:
+    """A published report or update: demo marks, and its times from its publication."""
+    published = item.gepubliceerd_op or item.bijgewerkt_op
+    return Nieuwsitem(
+        soort=soort,
+        guid=tag_uri(guid),
+        titel=f"{_prefix(item.is_demo)}{titel}",
+        html=_demo_note(item.is_demo) + html,
+        gepubliceerd_op=published,
+        bijgewerkt_op=max(published, item.bijgewerkt_op),
+        traject=item.traject,
+        is_demo=item.is_demo,
+        **fields,
+    )
+
+
 def _workshop_report(workshop: Workshop) -> Nieuwsitem:
     traject = workshop.traject
-    published = workshop.gepubliceerd_op or workshop.bijgewerkt_op
-    return Nieuwsitem(
+    return _published(
+        workshop,
         soort=VERSLAG,
-        guid=tag_uri(f"workshop/{workshop.pk}/verslag"),
-        titel=f"{_prefix(workshop.is_demo)}Verslag workshop {workshop.volgnummer}: "
-        f"{workshop.titel} ({traject.titel})",
-        html=_demo_note(workshop.is_demo) + workshop.verslag_html,
+        guid=f"workshop/{workshop.pk}/verslag",
+        titel=f"Verslag workshop {workshop.volgnummer}: {workshop.titel} ({traject.titel})",
+        html=workshop.verslag_html,
         samenvatting=f"Verslag van workshop {workshop.volgnummer}: {workshop.titel}",
         link=reverse("workshops:detail", args=[traject.slug, workshop.volgnummer]),
-        gepubliceerd_op=published,
-        bijgewerkt_op=max(published, workshop.bijgewerkt_op),
-        traject=traject,
-        is_demo=workshop.is_demo,
     )
 
 
 def _coaching_report(moment: Coachingsmoment) -> Nieuwsitem:
     traject = moment.traject
-    published = moment.gepubliceerd_op or moment.bijgewerkt_op
-    return Nieuwsitem(
+    return _published(
+        moment,
         soort=VERSLAG,
-        guid=tag_uri(f"coachingsmoment/{moment.pk}/verslag"),
-        titel=f"{_prefix(moment.is_demo)}Verslag coachingsmoment: {moment.onderwerp} "
-        f"({traject.titel})",
-        html=_demo_note(moment.is_demo) + moment.verslag_html,
+        guid=f"coachingsmoment/{moment.pk}/verslag",
+        titel=f"Verslag coachingsmoment: {moment.onderwerp} ({traject.titel})",
+        html=moment.verslag_html,
         samenvatting=f"Verslag van het coachingsmoment {moment.onderwerp}",
         link=f"{traject.get_absolute_url()}#coachingsmoment-{moment.pk}",
-        gepubliceerd_op=published,
-        bijgewerkt_op=max(published, moment.bijgewerkt_op),
-        traject=traject,
-        is_demo=moment.is_demo,
     )
 
 
 def _update(update: Update) -> Nieuwsitem:
     traject = update.traject
-    published = update.gepubliceerd_op or update.bijgewerkt_op
-    return Nieuwsitem(
+    return _published(
+        update,
         soort=UPDATE,
-        guid=tag_uri(f"update/{update.pk}"),
-        titel=f"{_prefix(update.is_demo)}{update.titel} ({traject.titel})",
-        html=_demo_note(update.is_demo) + update.tekst_html,
+        guid=f"update/{update.pk}",
+        titel=f"{update.titel} ({traject.titel})",
+        html=update.tekst_html,
         samenvatting=update.titel,
         link=f"{traject.get_absolute_url()}#update-{update.pk}",
-        gepubliceerd_op=published,
-        bijgewerkt_op=max(published, update.bijgewerkt_op),
-        traject=traject,
-        is_demo=update.is_demo,
     )
 
 
