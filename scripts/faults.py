@@ -2,7 +2,7 @@
 
 A private PostgreSQL (initdb in a temporary folder, port 8281) and a private Redis (port 8282)
 are started for the run and removed after it, so the machine's shared servers are never
-touched. gunicorn (2 workers x 2 threads, DEBUG off, psycopg pool, page cache and abuse limits
+touched. gunicorn (2 workers x 2 threads, DEBUG off, psycopg pool, abuse limits
 in Redis) on port 8280 is driven by 6 client threads: public pages, /healthz and follow
 requests (writes: each answered follow request is a task row in the database). Faults:
 
@@ -569,10 +569,11 @@ def write_report(rows: list[Row], seconds: float) -> None:
         "",
         "`make faults` (`scripts/faults.py`, also run by `.ci/run`) starts the production shape "
         "with its own PostgreSQL and Redis (gunicorn, 2 workers x 2 threads, DEBUG off, psycopg "
-        "pool, page cache and abuse limits in Redis), drives it with 6 client threads (public "
-        "pages, `/healthz`, and follow requests, each of which is a write) and injects one fault "
-        "at a time. *Data lost* counts acknowledged writes missing afterwards, digests never "
-        "delivered, and attachments missing or half-written; it must be 0 in every row. A "
+        "pool, abuse limits in Redis with 200 ms timeouts and a circuit breaker), drives it "
+        "with 6 client threads (public pages, `/healthz`, and follow requests, each of which is "
+        "a write) and injects one fault at a time. *Data lost* counts acknowledged writes "
+        "missing afterwards, digests never delivered, and attachments missing or half-written; "
+        "it must be 0 in every row. A "
         "PostgreSQL restart may cost at most one failed request per worker.",
         "",
         "This table is written by the last run of `make faults` "

@@ -3,13 +3,19 @@ request: pages, abuse limits and /healthz keep answering (lokaal/cache.py)."""
 
 import json
 import logging
+import os
 import socket
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -132,3 +138,22 @@ def test_a_working_redis_is_used_and_healthz_says_ok(client, db):
         body = json.loads(client.get("/healthz").content)
         cache.delete("probe")
     assert body == {"database": "ok", "cache": "ok"}
+
+
+def test_a_redis_url_selects_the_cache_with_timeouts_and_a_breaker():
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "from django.core.cache import cache;"
+        "print(settings.CACHES['default']['BACKEND'], settings.CACHE_TIMEOUT_MS,"
+        " settings.CACHE_BREAKER_SECONDS, type(cache._cache).__name__)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(
+        DJANGO_SECRET_KEY="k" * 50,
+        DJANGO_SETTINGS_MODULE="lokaal.settings",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.stdout.split() == ["lokaal.cache.ResilientRedisCache", "200", "5", "_Client"]
