@@ -7,7 +7,6 @@ would find the same user; setting it explicitly makes that independent of the mi
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction

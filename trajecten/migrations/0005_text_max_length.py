@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trajecten', '0003_ronde_afsluiten_traject_gestopt'),
+        ('trajecten', '0004_publicatie_levenscyclus'),
     ]
 
     operations = [

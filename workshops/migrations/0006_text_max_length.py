@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workshops', '0003_bijlage_public_copy'),
+        ('workshops', '0005_goedkeuringsverzoek'),
     ]
 
     operations = [
