@@ -103,6 +103,12 @@ class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
         return response
 
 
+# Query parameters whose values are free text (the search words): pages asked for with them are
+# served but never kept by the proxy, so they cannot fill its cache.
+_UNKEPT_PARAMETERS = frozenset({"q"})
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
+
+
 class PublicPageMiddleware:
     """Canonical URLs for the public pages, and which responses the reverse proxy may keep.
 
@@ -148,7 +154,12 @@ class PublicPageMiddleware:
         if not raw:
             return None
         query = request.GET
-        canonical = urlencode([(name, query.getlist(name)[0]) for name in known if name in query])
+        pairs = [(name, query.getlist(name)[0]) for name in known if name in query]
+        if any(name in _UNKEPT_PARAMETERS for name, _ in pairs):
+            request._public_page = False  # free text: every value would be another entry
+        # A page number that is not a plain number up to 999 is dropped (the first page).
+        pairs = [(n, v) for n, v in pairs if n != "pagina" or _PAGE_NUMBER.fullmatch(v)]
+        canonical = urlencode(pairs)
         if canonical == raw:
             return None
         location = request.path + ("?" + canonical if canonical else "")
