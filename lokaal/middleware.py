@@ -127,7 +127,6 @@ class PublicPageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.pages = {name: tuple(params) for name, params in settings.PUBLIC_PAGES.items()}
-        self.seconds = str(settings.PUBLIC_CACHE_SECONDS)
         # Django's cookie message storage always uses the cookie name "messages".
         self.private_cookies = (settings.SESSION_COOKIE_NAME, "messages")
 
@@ -138,7 +137,7 @@ class PublicPageMiddleware:
             if "Cache-Control" not in response:
                 response["Cache-Control"] = "no-cache"
             if settings.PUBLIC_CACHE_SECONDS:
-                response["X-Accel-Expires"] = self.seconds
+                response["X-Accel-Expires"] = str(settings.PUBLIC_CACHE_SECONDS)
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
