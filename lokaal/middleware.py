@@ -103,6 +103,12 @@ class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
         return response
 
 
+# Query parameters whose values are free text (the search words): pages asked for with them are
+# served but never kept by the proxy, so they cannot fill its cache.
+_UNKEPT_PARAMETERS = frozenset({"q"})
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
+
+
 class PublicPageMiddleware:
     """Canonical URLs for the public pages, and which responses the reverse proxy may keep.
 
@@ -121,7 +127,6 @@ class PublicPageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.pages = {name: tuple(params) for name, params in settings.PUBLIC_PAGES.items()}
-        self.seconds = str(settings.PUBLIC_CACHE_SECONDS)
         # Django's cookie message storage always uses the cookie name "messages".
         self.private_cookies = (settings.SESSION_COOKIE_NAME, "messages")
 
@@ -132,7 +137,7 @@ class PublicPageMiddleware:
             if "Cache-Control" not in response:
                 response["Cache-Control"] = "no-cache"
             if settings.PUBLIC_CACHE_SECONDS:
-                response["X-Accel-Expires"] = self.seconds
+                response["X-Accel-Expires"] = str(settings.PUBLIC_CACHE_SECONDS)
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
@@ -148,7 +153,12 @@ class PublicPageMiddleware:
         if not raw:
             return None
         query = request.GET
-        canonical = urlencode([(name, query.getlist(name)[0]) for name in known if name in query])
+        pairs = [(name, query.getlist(name)[0]) for name in known if name in query]
+        if any(name in _UNKEPT_PARAMETERS for name, _ in pairs):
+            request._public_page = False  # free text: every value would be another entry
+        # A page number that is not a plain number up to 999 is dropped (the first page).
+        pairs = [(n, v) for n, v in pairs if n != "pagina" or _PAGE_NUMBER.fullmatch(v)]
+        canonical = urlencode(pairs)
         if canonical == raw:
             return None
         location = request.path + ("?" + canonical if canonical else "")

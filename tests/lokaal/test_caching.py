@@ -153,3 +153,14 @@ def test_a_saved_trajectory_writes_nothing_to_the_cache(
     with django_capture_on_commit_callbacks(execute=True):
         traject.save()
     assert list(cache._cache.keys()) == []
+
+
+def test_page_numbers_are_bounded_and_search_results_are_never_kept(client, programme):
+    response = client.get("/zoeken/?pagina=99999999")
+    assert response.status_code == 301
+    assert response["Location"] == "/zoeken/"
+    assert client.get("/zoeken/?pagina=abc")["Location"] == "/zoeken/"
+    response = client.get("/zoeken/?q=halle")
+    assert response.status_code == 200
+    assert "X-Accel-Expires" not in response
+    assert "X-Accel-Expires" in client.get("/zoeken/")
