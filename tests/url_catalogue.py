@@ -24,6 +24,7 @@ entry in `BUILDERS` fails it, so a new page cannot be forgotten there either.
 import io
 import itertools
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -215,7 +216,7 @@ def build_world(coach) -> World:
     # Pilot results live on a pilot trajectory of the same coach.
     pilot = Traject.objects.get(slug="pilootproject-deelfabriek-kortrijk")
     pilot.coaches.add(coach)
-    kpi = t.Kpi.objects.create(traject=pilot, naam="Hergebruikte kilo's", eenheid="kg")
+    kpi = factories.make_kpi(pilot, naam="Hergebruikte kilo's", eenheid="kg")
     rows = [
         workshop,
         moment,
@@ -223,14 +224,14 @@ def build_world(coach) -> World:
         image,
         internal,
         kpi,
-        meting := t.Meting.objects.create(kpi=kpi, datum="2023-03-01", waarde=12),
-        t.LopendInitiatief.objects.create(traject=traject, naam="Repaircafé", actiedomein=domein),
-        t.Beleidsactie.objects.create(traject=traject, titel="Circulair aankopen"),
-        t.Pilotkandidaat.objects.create(traject=traject, naam="Materialenbank"),
-        t.Partner.objects.create(traject=pilot, naam="Kringwinkel"),
-        t.GekozenModule.objects.create(
+        meting := factories.make_meting(kpi, datum=date(2023, 3, 1), waarde=12),
+        factories.make_lopend_initiatief(traject, naam="Repaircafé", actiedomein=domein),
+        factories.make_beleidsactie(traject, titel="Circulair aankopen"),
+        factories.make_pilotkandidaat(traject, naam="Materialenbank"),
+        factories.make_partner(pilot, naam="Kringwinkel"),
+        factories.make_gekozen_module(
+            pilot,
             # A module the demo did not choose already.
-            traject=pilot,
             module=t.Ondersteuningsmodule.objects.exclude(
                 pk__in=pilot.modules.values("module")
             ).first(),

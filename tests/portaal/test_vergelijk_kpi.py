@@ -21,7 +21,7 @@ def _kpi(traject, **fields) -> Kpi:
         "nulwaarde": Decimal("1200"),
         "streefwaarde": Decimal("2500.5"),
     }
-    return Kpi.objects.create(traject=traject, **{**defaults, **fields})
+    return factories.make_kpi(traject, **{**defaults, **fields})
 
 
 def _render(kpi) -> str:
@@ -40,7 +40,7 @@ def test_chart_draws_every_measurement_and_a_table(programme):
     traject = Traject.objects.get(slug=SLUG)
     kpi = _kpi(traject)
     for month, value in [(1, "1350"), (4, "1725.25"), (9, "12480")]:
-        Meting.objects.create(kpi=kpi, datum=date(2023, month, 1), waarde=Decimal(value))
+        factories.make_meting(kpi, datum=date(2023, month, 1), waarde=Decimal(value))
     html = _render(kpi)
     svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
     for shown in ["1.350", "1.725,25", "12.480"]:
@@ -56,14 +56,14 @@ def test_chart_draws_every_measurement_and_a_table(programme):
 
 def test_chart_has_no_inline_style(programme):
     kpi = _kpi(Traject.objects.get(slug=SLUG))
-    Meting.objects.create(kpi=kpi, datum=date(2023, 1, 1), waarde=Decimal("5"))
+    factories.make_meting(kpi, datum=date(2023, 1, 1), waarde=Decimal("5"))
     assert "style=" not in _render(kpi)
 
 
 def test_higher_values_are_drawn_higher(programme):
     kpi = _kpi(Traject.objects.get(slug=SLUG), nulwaarde=None, streefwaarde=None)
-    Meting.objects.create(kpi=kpi, datum=date(2023, 1, 1), waarde=Decimal("10"))
-    Meting.objects.create(kpi=kpi, datum=date(2023, 2, 1), waarde=Decimal("40"))
+    factories.make_meting(kpi, datum=date(2023, 1, 1), waarde=Decimal("10"))
+    factories.make_meting(kpi, datum=date(2023, 2, 1), waarde=Decimal("40"))
     svg = _render(kpi)
     ys = [float(y) for y in re.findall(r'<circle class="kpi-punt" cx="[^"]+" cy="([^"]+)"', svg)]
     assert ys[1] < ys[0]  # SVG's y axis points down
@@ -73,7 +73,7 @@ def test_close_reference_lines_get_labels_apart(programme):
     kpi = _kpi(
         Traject.objects.get(slug=SLUG), nulwaarde=Decimal("100"), streefwaarde=Decimal("101")
     )
-    Meting.objects.create(kpi=kpi, datum=date(2023, 1, 1), waarde=Decimal("0"))
+    factories.make_meting(kpi, datum=date(2023, 1, 1), waarde=Decimal("0"))
     svg = _render(kpi)
     ys = [
         float(re.search(rf'<text class="{css}-label" x="[^"]+" y="([^"]+)"', svg).group(1))
@@ -98,7 +98,7 @@ def test_a_kpi_without_measurements_says_so(programme):
 def test_trajectory_page_shows_charts_only_with_published_content(programme, client):
     traject = Traject.objects.get(slug=SLUG)
     kpi = _kpi(traject)
-    Meting.objects.create(kpi=kpi, datum=date(2023, 3, 1), waarde=Decimal("1410"))
+    factories.make_meting(kpi, datum=date(2023, 3, 1), waarde=Decimal("1410"))
     html = client.get(traject.get_absolute_url()).content.decode()
     assert "kpi-grafiek" not in html
     factories.publish_report(traject.workshops.get(volgnummer=1), "Een publiek verslag.")
