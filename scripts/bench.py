@@ -150,7 +150,7 @@ BARE = f"http://127.0.0.1:{BARE_PORT}/"
 PROXY = f"http://127.0.0.1:{PROXY_PORT}"
 
 
-def drain(timeout: float = 120) -> None:
+def drain(timeout: float = 300) -> None:
     """Wait until the portal answers /healthz/ping quickly again: wrk stops at the end of a run,
     but gunicorn still renders every request queued by its 32 connections (seconds of work for
     a heavy page without the cache), which would weigh on the next run."""
@@ -170,10 +170,13 @@ def drain(timeout: float = 120) -> None:
 def warm_proxy(path: str) -> None:
     """Ask nginx for the page until it serves it from its cache."""
     for _ in range(60):
-        with urllib.request.urlopen(PROXY + path, timeout=30) as response:
-            response.read()
-            if response.headers.get("X-Cache-Status") == "HIT":
-                return
+        try:
+            with urllib.request.urlopen(PROXY + path, timeout=30) as response:
+                response.read()
+                if response.headers.get("X-Cache-Status") == "HIT":
+                    return
+        except OSError:  # still busy with the queue of the run before
+            pass
         time.sleep(0.2)
 
 
