@@ -9,8 +9,9 @@ Three servers: the portal's gunicorn (BENCH_PORT, default 8105), a bare Django p
 settings and virtualenv) on BENCH_PORT+1, and nginx with the page cache on BENCH_PORT+2 in
 front of the portal. A shared virtual machine's speed changes by a factor of two within
 seconds, so each page is measured in rounds; a round is wrk on the bare view, the portal's
-/healthz/ping, the page straight from gunicorn (cache off: every request renders) and the page
-through nginx (cache on), one after the other. Each figure is a ratio to the bare view of the
+/healthz/ping, the page through nginx (cache on) and the page straight from gunicorn (cache
+off: every request renders; twice as long), one after the other, and then a pause until the
+portal has rendered what the last run left queued. Each figure is a ratio to the bare view of the
 same round; the table gives medians over the rounds.
 
 Then: single-request medians (cache off), the home page through nginx while a trajectory is
@@ -47,6 +48,9 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS") or 32)
 WARMUP = int(os.environ.get("BENCH_WARMUP") or (1 if SMALL else 2))
 PORT = int(os.environ.get("BENCH_PORT") or 8105)
 BARE_PORT, PROXY_PORT = PORT + 1, PORT + 2
+# Cache off, a heavy page takes seconds per request under 32 connections: a longer run, so that
+# enough requests finish inside it.
+OFF_DURATION = int(os.environ.get("BENCH_OFF_DURATION") or 2 * DURATION)
 DATABASE = os.environ.get("BENCH_DATABASE") or f"lokaal_prod_bench{'_small' if SMALL else ''}"
 
 # Ratios to the bare view (issue 11). bench-ci fails below half of each.
@@ -146,17 +150,49 @@ BARE = f"http://127.0.0.1:{BARE_PORT}/"
 PROXY = f"http://127.0.0.1:{PROXY_PORT}"
 
 
+def drain(timeout: float = 300) -> None:
+    """Wait until the portal answers /healthz/ping quickly again: wrk stops at the end of a run,
+    but gunicorn still renders every request queued by its 32 connections (seconds of work for
+    a heavy page without the cache), which would weigh on the next run."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        start = time.monotonic()
+        try:
+            with urllib.request.urlopen(APP + "/healthz/ping", timeout=10) as response:
+                response.read()
+        except OSError:
+            pass
+        if time.monotonic() - start < 0.05:
+            return
+        time.sleep(0.5)
+
+
+def warm_proxy(path: str) -> None:
+    """Ask nginx for the page until it serves it from its cache."""
+    for _ in range(60):
+        try:
+            with urllib.request.urlopen(PROXY + path, timeout=30) as response:
+                response.read()
+                if response.headers.get("X-Cache-Status") == "HIT":
+                    return
+        except OSError:  # still busy with the queue of the run before
+            pass
+        time.sleep(0.2)
+
+
 def measure(path: str) -> dict:
-    """ROUNDS rounds of bare view, ping, page without cache, page through nginx."""
+    """ROUNDS rounds of bare view, ping, page through nginx, page without cache."""
     wrk_output(APP + path, WARMUP)
-    wrk_output(PROXY + path, 1)
+    drain()
     before = cpu_steal()
     rounds = []
     for _ in range(ROUNDS):
+        warm_proxy(path)
         bare = wrk(BARE)
         ping = wrk(APP + "/healthz/ping")
-        off = wrk(APP + path)
         on = wrk(PROXY + path)
+        off = wrk(APP + path, OFF_DURATION)
+        drain()
         rounds.append({"bare": bare, "ping": ping, "off": off, "on": on})
     result = {"rounds": rounds, "steal": steal_since(before)}
     for kind in ("bare", "ping", "off", "on"):
@@ -197,6 +233,7 @@ print(saves)
 def while_saving(env: dict) -> dict:
     """Home through nginx while another process saves a trajectory every second."""
     seconds = DURATION * ROUNDS
+    warm_proxy("/")
     bare = wrk(BARE)
     changer = subprocess.Popen(
         [str(ROOT / ".venv/bin/python"), "-c", CHANGER, str(seconds)],
@@ -301,6 +338,8 @@ def redis_usage(env: dict) -> dict:
 def under_attack(env: dict) -> dict:
     """Three rounds of the home page through nginx, quiet then attacked; the median change."""
     memory_before = redis_usage(env)
+    drain()
+    warm_proxy("/")
     rounds = []
     sent = {"post": 0, "query": 0}
     statuses: dict[int, int] = {}
@@ -353,6 +392,7 @@ def main() -> int:
             print(f"  {label} ...", flush=True)
             rows.append((label, path, measure(path)))
         print("  home while saving ...", flush=True)
+        drain()
         saving = while_saving(env)
         print("  home under attack ...", flush=True)
         attack = under_attack(env)
