@@ -55,19 +55,20 @@ def test_pager_keeps_the_filter(client):
     assert 'rel="prev" href="?soort=pilootproject"' in back.content.decode()
 
 
-@pytest.mark.parametrize("pagina", ["2", "0", "999999"])
+@pytest.mark.parametrize("pagina", ["2", "999"])
 def test_page_past_the_end_is_404(client, pagina):
     _many(3)
     assert client.get(reverse("trajecten:list") + f"?pagina={pagina}").status_code == 404
 
 
-@pytest.mark.parametrize("pagina", ["abc", "-1", "1.5", "", "٣", "1234567"])
-def test_page_that_is_no_number_is_400_in_dutch(client, pagina):
+@pytest.mark.parametrize("pagina", ["abc", "0", "-1", "1.5", "", "٣", "1234567"])
+def test_page_that_is_no_page_number_leads_to_the_first_page(client, pagina):
+    # The canonical-URL rule (lokaal/middleware.py) drops a page number that is not 1–999
+    # before the view runs, so junk values never become pages of their own.
     _many(3)
     response = client.get(reverse("trajecten:list") + f"?pagina={pagina}")
-    assert response.status_code == 400
-    body = response.content.decode()
-    assert "is geen paginanummer" in body and _cards(body) == 0
+    assert response.status_code == 301
+    assert response["Location"] == reverse("trajecten:list")
 
 
 def test_bestuur_page_pages_its_trajectories(client):
@@ -78,8 +79,7 @@ def test_bestuur_page_pages_its_trajectories(client):
     assert _cards(client.get(url + "?pagina=2").content.decode()) == 2
     assert client.get(url + "?pagina=3").status_code == 404
     response = client.get(url + "?pagina=twee")
-    assert response.status_code == 400
-    assert "is geen paginanummer" in response.content.decode()
+    assert response.status_code == 301 and response["Location"] == url
 
 
 @pytest.mark.parametrize("url_name", ["home", "ronde"])
