@@ -211,9 +211,11 @@ def _signoff_state(moment) -> dict:
     from coach import goedkeuring
 
     verzoek = moment.goedkeuringen.first()
+    vereist = moment.traject.ronde.goedkeuring_vereist
     return {
-        "vereist": moment.traject.ronde.goedkeuring_vereist,
-        "contact": goedkeuring.contact_for(moment.traject),
+        "vereist": vereist,
+        # Only read where the page offers the submission.
+        "contact": goedkeuring.contact_for(moment.traject) if vereist or verzoek else None,
         "verzoek": verzoek,
         "verouderd": verzoek is not None and verzoek.is_open and verzoek.versie != moment.versie,
     }
