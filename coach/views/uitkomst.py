@@ -355,6 +355,7 @@ def _page(request, page: Page, saved, kind, conflicts=(), status=None):
             "prioriteiten": page.prioriteiten,
             "sections": page.sections,
             "conflicts": conflicts,
+            "conflict": conflict,  # the first, as on every other coach form
             "publish_form": forms.PublishForm(initial={"versie": saved.versie}),
             "publicatie": publication_state(saved, page.loaded_results()),
         },
