@@ -157,7 +157,7 @@ def test_overdue_cases_on_the_page_and_in_the_mail(
         [mail] = mailoutbox
         assert mail.to == [coach.email]
         assert label in mail.body and "Traject Opvolgdorp" in mail.body
-        url = reverse(f"coach:{kind}_verslag", args=[traject.slug, moment.pk])
+        url = reverse(f"coach:{kind}_uitkomst", args=[traject.slug, moment.pk])
         assert f"https://portaal.example{url}" in mail.body
     else:
         assert mailoutbox == []
