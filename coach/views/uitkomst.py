@@ -431,8 +431,8 @@ def moment_uitkomst_publicatie(request, slug, soort, **ids):
         if publish:
             messages.success(
                 request,
-                "Het verslag en de resultaten die het meebrengt zijn gepubliceerd en staan op de "
-                "publieke pagina.",
+                "Het verslag is gepubliceerd en staat op de publieke pagina, samen met de "
+                "resultaten die het meebrengt.",
             )
         else:
             messages.success(
