@@ -283,7 +283,7 @@ def moment_delete(request, slug, soort, **ids):
             services.moment_delete(moment=moment, by=request.user)
         except services.ReportError as error:
             messages.error(request, str(error))
-            return redirect(moment_url("verslag", moment))
+            return redirect(moment_url("uitkomst", moment))
         messages.success(
             request, f"{moment} is verwijderd. Een programmabeheerder kan het terugzetten."
         )
