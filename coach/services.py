@@ -52,7 +52,7 @@ def _reminder_message(coach: User, items: Overdue, now: datetime) -> EmailMessag
                     moment,
                     settings.SITE_URL
                     + reverse(
-                        f"coach:{moment.kind}_verslag",
+                        f"coach:{moment.kind}_uitkomst",
                         kwargs={"slug": traject.slug, f"{moment.kind}_pk": moment.pk},
                     ),
                 )

@@ -242,14 +242,17 @@ PUBLISHABLE_RESULTS: dict[str, type] = {
 }
 
 
-def results_of_workshop(soort: str, volgnummer: int) -> tuple[type, ...]:
-    """The kinds of result a workshop of the track template produces.
+def results_of_workshop(soort: str, volgnummer: int | None) -> tuple[type, ...]:
+    """The kinds of result a moment of the track produces: what its outcome page edits.
 
     Strategy: workshop 2 maps the running initiatives, workshop 3 explores policy actions and
-    pilot candidates (workshop 1's priorities live on the trajectory itself). A pilot's modules,
-    partners and KPIs grow over all its workshops, so each of them carries them along.
+    pilot candidates (workshop 1's priorities live on the trajectory itself and have no life
+    cycle). A pilot's modules, partners and KPIs grow over all its workshops and coaching
+    moments, so each of them carries them along (`volgnummer` None: a coaching moment).
     """
     if soort == Traject.Soort.STRATEGIE:
+        if volgnummer is None:
+            return ()
         return {2: (LopendInitiatief,), 3: (Beleidsactie, Pilotkandidaat)}.get(volgnummer, ())
     return (GekozenModule, Partner, Kpi, Meting)
 
@@ -279,32 +282,48 @@ def result_publish(
     return current
 
 
+def result_rows(model, traject: Traject):
+    """Every result of one kind of the trajectory."""
+    if model is Meting:
+        return model.objects.filter(kpi__traject=traject).select_related("kpi")
+    return model.objects.filter(traject=traject)
+
+
 @transaction.atomic
-def results_publish_with_report(
-    *, traject: Traject, volgnummer: int, by: AbstractBaseUser | None, reason: str = ""
+def results_follow_report(
+    *,
+    traject: Traject,
+    kinds: Iterable[type],
+    publish: bool,
+    by: AbstractBaseUser | None,
+    reason: str = "",
 ) -> int:
-    """Publish the draft results a workshop produced, with its report; returns how many."""
-    published = 0
-    for model in results_of_workshop(traject.soort, volgnummer):
-        rows = (
-            model.objects.filter(kpi__traject=traject)
-            if model is Meting
-            else model.objects.filter(traject=traject)
-        )
-        for item in rows.filter(gepubliceerd=False).select_for_update():
-            _set_published(item, publish=True, by=by, reason=reason)
-            published += 1
-    return published
+    """Publish (or take back to concept) every result of these kinds of the trajectory that is
+    not so yet, with the report that produced them; returns how many changed."""
+    changed = 0
+    for model in kinds:
+        for item in result_rows(model, traject).exclude(gepubliceerd=publish).select_for_update():
+            _set_published(item, publish=publish, by=by, reason=reason)
+            changed += 1
+    return changed
+
+
+def results_publish_with_report(
+    *, traject: Traject, volgnummer: int | None, by: AbstractBaseUser | None, reason: str = ""
+) -> int:
+    """Publish the draft results a moment produced, with its report; returns how many."""
+    return results_follow_report(
+        traject=traject,
+        kinds=results_of_workshop(traject.soort, volgnummer),
+        publish=True,
+        by=by,
+        reason=reason,
+    )
 
 
 def draft_results_count(traject: Traject) -> int:
     """How many structured results of the trajectory are still a concept (for the dashboard)."""
-    total = 0
-    for model in RESULTS_BY_SOORT[traject.soort]:
-        rows = (
-            model.objects.filter(kpi__traject=traject)
-            if model is Meting
-            else model.objects.filter(traject=traject)
-        )
-        total += rows.filter(gepubliceerd=False).count()
-    return total
+    return sum(
+        result_rows(model, traject).filter(gepubliceerd=False).count()
+        for model in RESULTS_BY_SOORT[traject.soort]
+    )

@@ -185,8 +185,8 @@ def moment_publish(
     """Make the report public: published now, and the moment counts as held.
 
     When the round requires the participant's sign-off, only a text the contact person
-    approved goes public (`ApprovalRequired` otherwise). A workshop's report takes the draft
-    results it produced along (`trajecten.services.results_of_workshop`).
+    approved goes public (`ApprovalRequired` otherwise). The report takes the draft results of
+    the kinds its outcome page edits along (`result_kinds`).
     """
     current = locked_at_version(moment, base_versie)
     current.traject = moment.traject
@@ -206,29 +206,73 @@ def moment_publish(
     if reason:
         current._change_reason = reason[:100]  # the history's change-reason column
     current.save()
-    if isinstance(current, Workshop):
-        trajecten_services.results_publish_with_report(
-            traject=current.traject,
-            volgnummer=current.volgnummer,
-            by=by,
-            reason=f"Gepubliceerd met het verslag van {current}",
-        )
+    trajecten_services.results_follow_report(
+        traject=current.traject,
+        kinds=result_kinds(current),
+        publish=True,
+        by=by,
+        reason=f"Gepubliceerd met het verslag van {current}",
+    )
     return current
+
+
+def result_kinds(moment: Moment) -> tuple[type, ...]:
+    """The kinds of structured result this moment's outcome page edits and publishes.
+
+    Results carry no link to a moment: the rule is "every result of these kinds of the
+    trajectory". On a strategy track that is one workshop's own (2: initiatives; 3: policy
+    actions and pilot candidates); on a pilot track every workshop and coaching moment carries
+    the modules, partners, KPIs and measurements.
+    """
+    volgnummer = moment.volgnummer if isinstance(moment, Workshop) else None
+    return trajecten_services.results_of_workshop(moment.traject.soort, volgnummer)
+
+
+def results_shared_with(moment: Moment) -> list[Moment]:
+    """The other published reports of the trajectory that carry the same kinds of result.
+
+    While one of them stays published, unpublishing this report leaves those results public.
+    """
+    kinds = set(result_kinds(moment))
+    if not kinds:
+        return []
+    others: list[Moment] = []
+    for model in (Workshop, Coachingsmoment):
+        for other in model.objects.filter(traject_id=moment.traject_id, gepubliceerd=True):
+            if type(other) is type(moment) and other.pk == moment.pk:
+                continue
+            other.traject = moment.traject
+            if kinds & set(result_kinds(other)):
+                others.append(other)
+    return others
 
 
 @transaction.atomic
 def moment_unpublish(*, moment: Moment, by: AbstractBaseUser, base_versie: int | None) -> Moment:
     """Take the report off the public pages; the text stays as a draft (concept).
 
+    Its results (`result_kinds`) go back to concept too, unless another published report of
+    the trajectory carries the same kinds (`results_shared_with`: on a pilot track, any).
+
     `base_versie` is the version the coach saw; None for a manager's deliberate action.
     """
     current = locked_at_version(moment, base_versie)
+    current.traject = moment.traject
     current.gepubliceerd = False
     current.ter_nalezing = False
     current.gepubliceerd_op = None
     current.versie += 1
     current._history_user = by
     current.save()
+    # Its results go back to concept with it, unless another published report carries them.
+    if not results_shared_with(current):
+        trajecten_services.results_follow_report(
+            traject=current.traject,
+            kinds=result_kinds(current),
+            publish=False,
+            by=by,
+            reason=f"Publicatie afgezet met het verslag van {current}",
+        )
     return current
 
 

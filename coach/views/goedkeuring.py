@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from coach import forms
 from coach import goedkeuring as signoff
 from coach.access import coach_required
-from coach.views.momenten import _moment, _saved, _verslag_page
-from coach.views.shared import moment_url, require_form_methods
+from coach.views import uitkomst
+from coach.views.shared import require_form_methods
 from lokaal import limits
 from trajecten.versioning import StaleEdit
 from workshops.services import ReportError
@@ -23,30 +23,32 @@ from workshops.services import ReportError
 @coach_required
 @require_POST
 def moment_submit(request, slug, soort, **ids):
-    """Put the report, exactly as the coach read it, before the bestuur's contact person."""
-    traject, moment, kind = _moment(request, slug, soort, ids)
+    """Put the report, exactly as the coach read it, before the bestuur's contact person.
+
+    Offered on the outcome page instead of "Publiceren" while the round requires sign-off; a
+    stale page is refused with a 409: the outcome page as stored, with what changed.
+    """
+    _traject, moment, _kind = uitkomst._moment(request, slug, soort, ids)
     form = forms.PublishForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Het formulier was onvolledig; probeer opnieuw.")
-        return redirect(moment_url("verslag", moment))
+        return redirect(uitkomst.uitkomst_url(moment))
     try:
         verzoek = signoff.signoff_request(
             moment=moment, base_versie=form.base_versie, by=request.user
         )
     except StaleEdit as stale:
-        current = stale.current
-        current.traject = traject
-        form = kind.verslag_form(instance=current)
-        return _verslag_page(request, traject, kind, _saved(current), form, stale)
+        conflict = uitkomst.Conflict("Verslag en planning", stale, "versie")
+        return uitkomst.stored_page(request, slug, soort, ids, [conflict])
     except ReportError as error:
         messages.error(request, str(error))
-        return redirect(moment_url("verslag", moment))
+        return redirect(uitkomst.uitkomst_url(moment))
     messages.success(
         request,
         f"Het verslag ligt ter goedkeuring bij {verzoek.contact_naam}; die krijgt een e-mail "
         "met een link. Wijzigt u de tekst nog, dan moet u opnieuw voorleggen.",
     )
-    return redirect(moment_url("verslag", moment))
+    return redirect(uitkomst.uitkomst_url(moment))
 
 
 class AntwoordForm(django_forms.Form):

@@ -211,9 +211,11 @@ def _signoff_state(moment) -> dict:
     from coach import goedkeuring
 
     verzoek = moment.goedkeuringen.first()
+    vereist = moment.traject.ronde.goedkeuring_vereist
     return {
-        "vereist": moment.traject.ronde.goedkeuring_vereist,
-        "contact": goedkeuring.contact_for(moment.traject),
+        "vereist": vereist,
+        # Only read where the page offers the submission.
+        "contact": goedkeuring.contact_for(moment.traject) if vereist or verzoek else None,
         "verzoek": verzoek,
         "verouderd": verzoek is not None and verzoek.is_open and verzoek.versie != moment.versie,
     }
@@ -281,7 +283,7 @@ def moment_delete(request, slug, soort, **ids):
             services.moment_delete(moment=moment, by=request.user)
         except services.ReportError as error:
             messages.error(request, str(error))
-            return redirect(moment_url("verslag", moment))
+            return redirect(moment_url("uitkomst", moment))
         messages.success(
             request, f"{moment} is verwijderd. Een programmabeheerder kan het terugzetten."
         )

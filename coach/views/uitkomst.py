@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from coach import forms
 from coach import forms_uitkomst as uitkomst_forms
 from coach.access import coach_required, traject_for_coach
-from coach.views.momenten import KINDS
+from coach.views.momenten import KINDS, _signoff_state
 from coach.views.shared import form_status, require_form_methods
 from trajecten import services as results
 from trajecten.models import Kpi, Meting, Traject
@@ -220,6 +220,15 @@ class Page:
         )
         return attachments
 
+    def loaded_results(self) -> dict:
+        """The stored results each formset shows, by model, for their life-cycle badges."""
+        return {
+            uitkomst_forms.SECTIONS[key].model: [
+                form.instance for form in formset.initial_forms if form.instance.pk is not None
+            ]
+            for key, formset in self.formsets.items()
+        }
+
     @property
     def results_changed(self) -> bool:
         if self.prioriteiten is not None and self.prioriteiten.has_changed():
@@ -303,7 +312,37 @@ def _say_saved(request, moment, page, attachments) -> None:
         messages.success(request, f"Bijlage '{attachment.checked.bestandsnaam}' toegevoegd.")
 
 
-def _page(request, page: Page, saved, kind, conflicts=()):
+def publication_state(moment, rows: dict | None = None) -> dict:
+    """What the outcome page and its preview say about publishing: may the coach publish now
+    (or must the report first be approved), the sign-off state, and what happens to the
+    results of the kinds this moment produces (`workshops.services.result_kinds`).
+
+    `rows` maps each kind to the results already loaded (the page's formsets); without it they
+    are read here.
+    """
+    signoff = _signoff_state(moment)
+    approved = signoff["vereist"] and services.is_approved(moment)
+    kinds = services.result_kinds(moment)
+    listed = []
+    for model in kinds:
+        if rows is not None and model in rows:
+            items = rows[model]
+        else:
+            items = list(results.result_rows(model, moment.traject))
+        if items:
+            listed.append({"label": model._meta.verbose_name_plural, "items": items})
+    return {
+        "goedkeuring": signoff,
+        "mag_publiceren": not signoff["vereist"] or approved,
+        "goedgekeurd": approved,
+        "resultaten": listed,
+        "soorten": ", ".join(str(model._meta.verbose_name_plural) for model in kinds),
+        "concepten": sum(1 for row in listed for item in row["items"] if not item.gepubliceerd),
+        "gedeeld_met": services.results_shared_with(moment) if moment.gepubliceerd else [],
+    }
+
+
+def _page(request, page: Page, saved, kind, conflicts=(), status=None):
     conflict = conflicts[0].stale if conflicts else None
     return render(
         request,
@@ -316,9 +355,19 @@ def _page(request, page: Page, saved, kind, conflicts=()):
             "prioriteiten": page.prioriteiten,
             "sections": page.sections,
             "conflicts": conflicts,
+            "conflict": conflict,  # the first, as on every other coach form
             "publish_form": forms.PublishForm(initial={"versie": saved.versie}),
+            "publicatie": publication_state(saved, page.loaded_results()),
         },
-        status=form_status(request, conflict),
+        status=status or form_status(request, conflict),
+    )
+
+
+def stored_page(request, slug, soort, ids, conflicts=(), status=None):
+    """The outcome page as stored now, e.g. after a refused (un)publish or submission."""
+    traject, moment, kind = _moment(request, slug, soort, ids)
+    return _page(
+        request, Page.build(traject, moment), _stored(traject, moment), kind, conflicts, status
     )
 
 
@@ -346,6 +395,7 @@ def moment_uitkomst_voorbeeld(request, slug, soort, **ids):
             "mv": preview.progress_at(),
             "kind": kind,
             "publish_form": forms.PublishForm(initial={"versie": moment.versie}),
+            "publicatie": publication_state(moment),
         },
     )
 
@@ -358,7 +408,7 @@ def moment_uitkomst_publicatie(request, slug, soort, **ids):
     Publishing goes through `workshops.services.moment_publish` (and unpublishing through
     `moment_unpublish`), so any rule added there holds here too.
     """
-    traject, moment, kind = _moment(request, slug, soort, ids)
+    _traject, moment, _kind = _moment(request, slug, soort, ids)
     form = forms.PublishForm(request.POST)
     publish = request.POST.get("actie", "publiceren") != "depubliceren"
     if not form.is_valid():
@@ -368,17 +418,22 @@ def moment_uitkomst_publicatie(request, slug, soort, **ids):
     try:
         service(moment=moment, by=request.user, base_versie=form.base_versie)
     except StaleEdit as stale:
-        traject, moment, kind = _moment(request, slug, soort, ids)
-        conflict = Conflict("Verslag en planning", stale, "versie")
         # The page as stored now (409), with what changed, before the coach decides again.
-        return _page(
-            request, Page.build(traject, moment), _stored(traject, moment), kind, [conflict]
-        )
+        conflict = Conflict("Verslag en planning", stale, "versie")
+        return stored_page(request, slug, soort, ids, [conflict])
+    except services.ApprovalRequired as error:
+        # Blocked until the participant approved this very text: 409, the page says why.
+        messages.error(request, str(error))
+        return stored_page(request, slug, soort, ids, status=409)
     except services.ReportError as error:
         messages.error(request, str(error))
     else:
         if publish:
-            messages.success(request, "Het verslag is gepubliceerd en staat op de publieke pagina.")
+            messages.success(
+                request,
+                "Het verslag is gepubliceerd en staat op de publieke pagina, samen met de "
+                "resultaten die het meebrengt.",
+            )
         else:
             messages.success(
                 request, "Het verslag is niet langer publiek; de tekst blijft bewaard als klad."

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coach import goedkeuring
 from tests import factories
+from tests.coach.uitkomst_helpers import page_data
 from trajecten.models import Deelname, LopendInitiatief
 from workshops.models import Goedkeuringsverzoek, Workshop
 
@@ -67,17 +68,31 @@ def _path(link: str) -> str:
     return link.split("127.0.0.1:8000", 1)[1]
 
 
+def _publish(client, workshop: Workshop, versie: int | None = None):
+    return client.post(
+        _url("uitkomst_publicatie", workshop),
+        {"versie": versie or workshop.versie, "actie": "publiceren"},
+    )
+
+
 def test_publishing_is_blocked_until_the_participant_approves(coach_client, workshop):
-    response = coach_client.post(_url("publiceren", workshop), {"versie": workshop.versie})
+    initiatief = LopendInitiatief.objects.create(traject=workshop.traject, naam="Repaircafé")
+    page = coach_client.get(_url("uitkomst", workshop)).text
+    # The outcome page offers the submission instead of "Publiceren".
+    assert "Ter goedkeuring voorleggen" in page and "aan An Peeters" in page
+    assert ">Publiceren</button>" not in page
+    response = _publish(coach_client, workshop)
     assert response.status_code == 409
     assert "Leg het eerst ter goedkeuring voor" in response.text
     workshop.refresh_from_db()
-    assert not workshop.gepubliceerd
+    initiatief.refresh_from_db()
+    assert not workshop.gepubliceerd and not initiatief.gepubliceerd
 
 
 def test_submit_mails_a_link_and_puts_the_report_in_review(coach_client, workshop):
     response = _submit(coach_client, workshop)
     assert response.status_code == 302
+    assert response["Location"] == _url("uitkomst", workshop)  # back on the outcome page
     workshop.refresh_from_db()
     assert workshop.ter_nalezing and not workshop.gepubliceerd
     assert workshop.publicatie_label == "Ter nalezing"
@@ -91,7 +106,7 @@ def test_submit_mails_a_link_and_puts_the_report_in_review(coach_client, worksho
     assert "Ter goedkeuring voorgelegd aan contactpersoon An Peeters" in (
         record.history_change_reason
     )
-    page = coach_client.get(_url("verslag", workshop)).text
+    page = coach_client.get(_url("uitkomst", workshop)).text
     assert "Ter nalezing" in page and "An Peeters" in page
     assert "Ter nalezing" in coach_client.get(reverse("coach:dashboard")).text
 
@@ -172,10 +187,9 @@ def test_an_edit_after_submitting_makes_the_link_say_the_text_changed(
     _submit(coach_client, workshop)
     path = _path(_link_from_mail())
     workshop.refresh_from_db()
-    form = coach_client.get(_url("verslag", workshop)).context["form"]
-    data = {k: v for k, v in form.initial.items() if v is not None}
-    data.update({"verslag": "Een andere tekst.", "versie": workshop.versie})
-    assert coach_client.post(_url("verslag", workshop), data).status_code == 302
+    data = page_data(coach_client.get(_url("uitkomst", workshop)))
+    data.update({"verslag": "Een andere tekst.", "datum_buiten_periode": "on"})
+    assert coach_client.post(_url("uitkomst", workshop), data).status_code == 302
 
     page = contact.get(path)
     assert page.status_code == 409
@@ -187,7 +201,9 @@ def test_an_edit_after_submitting_makes_the_link_say_the_text_changed(
     assert not workshop.gepubliceerd
     assert Goedkeuringsverzoek.objects.get().status == "open"
     # The coach is told to submit again; the old approval link does not cover the new text.
-    assert "Leg opnieuw voor" in coach_client.get(_url("verslag", workshop)).text
+    assert "Leg opnieuw voor" in coach_client.get(_url("uitkomst", workshop)).text
+    # Nor may the coach publish the changed text: it is not the approved one.
+    assert _publish(coach_client, workshop).status_code == 409
 
 
 def test_send_back_then_resubmit_then_approve(contact, coach_client, workshop):
@@ -206,16 +222,24 @@ def test_send_back_then_resubmit_then_approve(contact, coach_client, workshop):
         "Teruggestuurd door contactpersoon An Peeters"
     )
     assert "Naam schepen klopt niet." in coach_client.get(reverse("coach:dashboard")).text
-    assert "Naam schepen klopt niet." in coach_client.get(_url("verslag", workshop)).text
+    page = coach_client.get(_url("uitkomst", workshop)).text
+    assert "Naam schepen klopt niet." in page and "Teruggestuurd door An Peeters" in page
+    assert "Ter goedkeuring voorleggen" in page
 
+    data = page_data(coach_client.get(_url("uitkomst", workshop)))
+    data.update(
+        {"verslag": "Twintig initiatieven; schepen Jan Claes opende.", "datum_buiten_periode": "on"}
+    )
+    assert coach_client.post(_url("uitkomst", workshop), data).status_code == 302
     _submit(coach_client, workshop)
     assert len(mail.outbox) == 2
     second = _path(_link_from_mail())
     assert second != path
     assert contact.get(path).status_code == 410  # the first link is used up
+    assert "schepen Jan Claes" in contact.get(second).text
     assert contact.post(second, {"actie": "goedkeuren"}).status_code == 200
     workshop.refresh_from_db()
-    assert workshop.gepubliceerd
+    assert workshop.gepubliceerd and "Jan Claes" in workshop.verslag
     statuses = list(Goedkeuringsverzoek.objects.order_by("pk").values_list("status", flat=True))
     assert statuses == ["teruggestuurd", "goedgekeurd"]
 
@@ -246,6 +270,8 @@ def test_submit_from_a_stale_page_is_refused(coach_client, workshop):
     Workshop.objects.filter(pk=workshop.pk).update(versie=stale + 1)
     response = coach_client.post(_url("voorleggen", workshop), {"versie": stale})
     assert response.status_code == 409
+    assert response.templates[0].name == "coach/uitkomst.html"  # the outcome page, as stored
+    assert "Verslag en planning" in response.text
     assert not mail.outbox
 
 
@@ -260,7 +286,9 @@ def test_submit_of_a_future_workshop_is_refused(coach_client, workshop):
 
 def test_a_round_without_sign_off_publishes_directly(coach_client, workshop):
     workshop.traject.ronde.__class__.objects.update(goedkeuring_vereist=False)
-    response = coach_client.post(_url("publiceren", workshop), {"versie": workshop.versie})
+    page = coach_client.get(_url("uitkomst", workshop)).text
+    assert ">Publiceren</button>" in page and "Ter goedkeuring voorleggen" not in page
+    response = _publish(coach_client, workshop)
     assert response.status_code == 302
     workshop.refresh_from_db()
     assert workshop.gepubliceerd

@@ -18,6 +18,7 @@ from django.utils import timezone
 from tests import factories
 from tests.coach.helpers import moment_url, snapshot
 from tests.coach.resultaten_urls import count_results, resultaten_kwargs
+from tests.coach.uitkomst_helpers import page_data
 from trajecten.models import (
     Actiedomein,
     Beleidsactie,
@@ -38,6 +39,7 @@ class Case:
     url: object  # World -> the form's URL
     field: str  # the field both coaches change
     read: object  # World -> the stored value of that field
+    posted: object = None  # response -> what the browser sends back; default: the one form
 
 
 def _result_case(key: str, model, field: str) -> Case:
@@ -70,6 +72,19 @@ CASES = {
         lambda w: moment_url("verslag", w.coachingsmoment),
         "verslag",
         lambda w: _fresh(w.coachingsmoment).verslag,
+    ),
+    # The one page per outcome: the report with its formsets of results, saved together.
+    "workshop_uitkomst": Case(
+        lambda w: moment_url("uitkomst", w.workshop),
+        "verslag",
+        lambda w: _fresh(w.workshop).verslag,
+        page_data,
+    ),
+    "coachingsmoment_uitkomst": Case(
+        lambda w: moment_url("uitkomst", w.coachingsmoment),
+        "verslag",
+        lambda w: _fresh(w.coachingsmoment).verslag,
+        page_data,
     ),
     "bijlage_bewerken": Case(
         lambda w: reverse("coach:bijlage_bewerken", args=[w.traject.slug, w.bijlage.pk]),
@@ -153,7 +168,7 @@ def test_every_edit_form_of_the_workspace_is_walked():
     editing = {
         name
         for name, _params in coach_patterns()
-        if name.endswith(("_bewerken", "_verslag", "_prioriteiten"))
+        if name.endswith(("_bewerken", "_verslag", "_uitkomst", "_prioriteiten"))
     }
     assert editing == set(CASES)
 
@@ -166,8 +181,8 @@ def test_a_stale_save_is_refused_with_what_changed_and_keeps_the_input(world, tw
     # Both coaches open the form on the same version.
     page_first, page_second = first.get(url), second.get(url)
     assert page_first.status_code == page_second.status_code == 200
-    data_first = _posted(page_first.context["form"])
-    data_second = _posted(page_second.context["form"])
+    posted = case.posted or (lambda page: _posted(page.context["form"]))
+    data_first, data_second = posted(page_first), posted(page_second)
     assert data_first["versie"] == data_second["versie"]
 
     mine, theirs = _edit(name, "Eerstecoach"), _edit(name, "Tweedecoach")
@@ -204,9 +219,20 @@ def _with_contact(moment) -> None:
 
 
 PUBLICATION = {
-    "publiceren": lambda moment: None,
-    "depubliceren": lambda moment: factories.publish_report(moment, "Al gepubliceerd."),
-    "voorleggen": _with_contact,
+    # action: (how the moment is set up, the URL name, what the button sends besides `versie`)
+    "publiceren": (lambda moment: None, "publiceren", {}),
+    "depubliceren": (
+        lambda moment: factories.publish_report(moment, "Al gepubliceerd."),
+        "depubliceren",
+        {},
+    ),
+    "uitkomst_publiceren": (lambda moment: None, "uitkomst_publicatie", {"actie": "publiceren"}),
+    "uitkomst_depubliceren": (
+        lambda moment: factories.publish_report(moment, "Al gepubliceerd."),
+        "uitkomst_publicatie",
+        {"actie": "depubliceren"},
+    ),
+    "voorleggen": (_with_contact, "voorleggen", {}),
 }
 
 
@@ -217,20 +243,23 @@ def test_a_stale_publish_or_unpublish_is_refused(world, two_coaches, kind, actio
     moment = getattr(world, kind)
     moment.gepland_op = timezone.now() - timedelta(days=1)
     moment.save()
-    PUBLICATION[action](moment)
+    setup, url_name, extra = PUBLICATION[action]
+    setup(moment)
     moment = _fresh(moment)
     seen = moment.versie
     was_public = moment.gepubliceerd
-    # The first coach changes the report; the second still has the page of version `seen`.
-    page = first.get(moment_url("verslag", moment))
-    data = {**_posted(page.context["form"]), "verslag": "Herschreven door de collega."}
-    assert first.post(moment_url("verslag", moment), data).status_code == 302
-    before = snapshot()
+    # The first coach changes the report on the outcome page; the second still has the page
+    # of version `seen`.
+    data = page_data(first.get(moment_url("uitkomst", moment)))
+    data.update({"verslag": "Herschreven door de collega.", "status": "gehouden"})
+    response = first.post(moment_url("uitkomst", moment), data)
+    assert response.status_code == 302, response.context["form"].errors
+    before = snapshot(), count_results()
 
-    response = second.post(moment_url(action, moment), {"versie": seen})
+    response = second.post(moment_url(url_name, moment), {"versie": seen, **extra})
 
     assert response.status_code == 409
-    assert snapshot() == before
+    assert (snapshot(), count_results()) == before
     assert _fresh(moment).gepubliceerd == was_public
     assert response.context["conflict"].by == "Collega Coach"
     assert "Herschreven door de collega." in response.text

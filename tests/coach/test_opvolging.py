@@ -157,10 +157,21 @@ def test_overdue_cases_on_the_page_and_in_the_mail(
         [mail] = mailoutbox
         assert mail.to == [coach.email]
         assert label in mail.body and "Traject Opvolgdorp" in mail.body
-        url = reverse(f"coach:{kind}_verslag", args=[traject.slug, moment.pk])
+        url = reverse(f"coach:{kind}_uitkomst", args=[traject.slug, moment.pk])
         assert f"https://portaal.example{url}" in mail.body
     else:
         assert mailoutbox == []
+
+
+def test_a_report_waiting_for_sign_off_is_marked_on_the_follow_up_page(
+    client, clock, coach, manager
+):
+    _traject, moment, label = _make_case(coach, "workshop", {"days": 20, "verslag": "Klad"}, {})
+    client.force_login(manager)
+    assert "wacht op goedkeuring" not in client.get(reverse("coach:opvolging")).text
+    Workshop.objects.filter(pk=moment.pk).update(ter_nalezing=True)
+    text = client.get(reverse("coach:opvolging")).text
+    assert label in text and "wacht op goedkeuring" in text
 
 
 def test_only_managers_may_open_the_follow_up_page(client, coach, manager):

@@ -51,16 +51,28 @@ def _link(live_server) -> str:
     return live_server.url + "/goedkeuring/" + link.split("/goedkeuring/", 1)[1]
 
 
-def _write_and_submit(page, live_server, trajectory, text: str) -> None:
+def _open_outcome(page, live_server, trajectory) -> None:
+    """From the dashboard to the workshop's one outcome page."""
     page.goto(live_server.url + "/coach/")
     page.get_by_role("link", name=trajectory.titel).click()
     page.get_by_role("link", name="Verslag", exact=True).first.click()
+    assert "/uitkomst/" in page.url
+
+
+def _write_and_submit(page, live_server, trajectory, text: str) -> None:
+    """Write the report on the outcome page and put it before the contact from that page."""
+    _open_outcome(page, live_server, trajectory)
+    # The round requires sign-off: the page offers the submission, not "Publiceren".
+    assert page.get_by_role("button", name="Publiceren", exact=True).count() == 0
     page.select_option("select[name=status]", "gehouden")
     page.fill("textarea[name=verslag]", text)
-    page.click("main form.coach-form button[type=submit]")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     assert "opgeslagen als klad" in page.inner_text("body")
     page.get_by_role("button", name="Ter goedkeuring voorleggen").click()
-    assert "ligt ter goedkeuring bij An Peeters" in page.inner_text("body")
+    assert "/uitkomst/" in page.url  # back on the outcome page
+    body = page.inner_text("body")
+    assert "ligt ter goedkeuring bij An Peeters" in body
+    assert "Ter nalezing bij An Peeters" in body
 
 
 def _contact_page(browser):
@@ -73,9 +85,9 @@ def test_contact_approves_and_the_report_is_public(
 ):
     log_in(page, live_server)
     _write_and_submit(page, live_server, trajectory, "We kozen **textiel** als eerste domein.")
-    # Publishing before the answer is refused.
-    page.get_by_role("button", name="Publiceren").click()
-    assert "Leg het eerst ter goedkeuring voor" in page.inner_text("body")
+    # Until the answer there is nothing to publish with: the page says where it is.
+    assert page.get_by_role("button", name="Publiceren", exact=True).count() == 0
+    assert not serious_violations(page)
 
     context, contact = _contact_page(browser)
     contact.goto(_link(live_server))
@@ -97,9 +109,10 @@ def test_contact_approves_and_the_report_is_public(
     assert "We kozen textiel als eerste domein." in visitor.inner_text("main")
     visitor_context.close()
 
-    page.goto(live_server.url + "/coach/")
-    page.get_by_role("link", name=trajectory.titel).click()
-    page.get_by_role("link", name="Geschiedenis").first.click()
+    _open_outcome(page, live_server, trajectory)
+    text = page.inner_text("main")
+    assert "Goedgekeurd door An Peeters" in text and "Gepubliceerd" in text
+    page.get_by_role("link", name="geschiedenis", exact=True).click()
     history = page.inner_text("main")
     assert "Goedgekeurd en gepubliceerd door contactpersoon An Peeters" in history
     assert "Ter goedkeuring voorgelegd aan contactpersoon An Peeters" in history
@@ -122,6 +135,17 @@ def test_send_back_edit_resubmit_approve(trajectory, live_server, page, browser,
     page.goto(live_server.url + "/coach/")
     assert "De naam van de schepen ontbreekt." in page.inner_text("main")
     assert "Teruggestuurd" in page.inner_text("main")
+    # The comment is on the outcome page too, where the coach edits; it fits a phone.
+    page.get_by_role("link", name="Workshop 1: Prioriteiten").first.click()
+    assert "/uitkomst/" in page.url
+    text = page.inner_text("main")
+    assert "Teruggestuurd door An Peeters" in text
+    assert "De naam van de schepen ontbreekt." in text
+    assert not serious_violations(page)
+    log_in(phone_page, live_server)
+    phone_page.goto(page.url)
+    assert "De naam van de schepen ontbreekt." in phone_page.inner_text("main")
+    assert overflow(phone_page) <= 0
     _write_and_submit(
         page, live_server, trajectory, "Tweede versie, met schepen Jansen erbij vermeld."
     )
