@@ -1,5 +1,6 @@
 """The calendar of dated workshops and coaching moments, as iCalendar and as a page."""
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -263,7 +264,8 @@ def programme_version() -> str:
     (`fragmenten.ronde_version`), and the rounds' own dates (a closed round's moments read
     as final). Two queries."""
     rondes = list(Ronde.objects.order_by("pk").values_list("pk", "start", "einde", "afgesloten_op"))
-    return fragmenten.ronde_version(None) + repr(rondes)
+    text = repr((fragmenten.ronde_version(None), rondes))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 @require_safe
@@ -271,7 +273,8 @@ def programme_ics(request):
     """The whole programme's calendar, kept whole under `programme_version` and the site's
     address: several hundred events cost ~70 ms to write even with each event's text known."""
     base_url = _base_url(request)
-    name, version = f"ics:programma:{base_url}", programme_version()
+    site = hashlib.blake2b(base_url.encode(), digest_size=8).hexdigest()
+    name, version = f"ics:programma:{site}", programme_version()
     body = fragmenten.get(name, version)
     if body is None:
         chunks = calendar_chunks(
