@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -8,12 +8,23 @@ from lokaal.paginering import InvalidPageNumber, page_number, page_of
 
 # Trajectory cards per page of a bestuur: an intercommunale takes part round after round.
 TRAJECTEN_PER_PAGE = 12
+# Trajectory titles per bestuur on the list; the bestuur's own page has them all.
+TITELS_PER_BESTUUR = 3
 
 
 @require_safe
 def bestuur_list(request):
-    besturen = Bestuur.objects.prefetch_related(
-        "deelnames__traject",
+    # Reached through the relation: besturen does not import trajecten.
+    deelname = Bestuur._meta.get_field("deelnames").related_model
+    latest = deelname.objects.select_related("traject").order_by(
+        "-traject__ronde__start", "traject__titel", "pk"
+    )
+    besturen = Bestuur.objects.annotate(
+        aantal_trajecten=Count("deelnames", distinct=True)
+    ).prefetch_related(
+        # The latest few per bestuur, limited in the database: the list stays the same size
+        # however many rounds a bestuur takes part in.
+        Prefetch("deelnames", queryset=latest[:TITELS_PER_BESTUUR], to_attr="laatste_deelnames"),
         "genoemd_in_rondes",
         Prefetch("lid_van", queryset=Lidmaatschap.objects.select_related("intercommunale")),
     )
@@ -28,13 +39,18 @@ def bestuur_list(request):
         )
     groups: dict[str, list[Bestuur]] = {"deelnemers": [], "genoemd": [], "leden": []}
     for bestuur in filterset.qs:
-        if bestuur.deelnames.all():
+        if bestuur.laatste_deelnames:
+            bestuur.meer_trajecten = bestuur.aantal_trajecten - len(bestuur.laatste_deelnames)
             groups["deelnemers"].append(bestuur)
         elif bestuur.genoemd_in_rondes.all():
             groups["genoemd"].append(bestuur)
         else:
             groups["leden"].append(bestuur)
-    return render(request, "besturen/bestuur_list.html", {"filter": filterset, **groups})
+    return render(
+        request,
+        "besturen/bestuur_list.html",
+        {"filter": filterset, **groups},
+    )
 
 
 @require_safe

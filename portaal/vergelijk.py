@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from portaal.views import current_ronde
@@ -20,6 +23,7 @@ from trajecten.models import (
     Traject,
 )
 from trajecten.voortgang import MomentStaat
+from workshops import fragmenten
 
 WORKSHOPS_PER_TRACK = 3
 
@@ -33,6 +37,28 @@ class Cell:
     label: str
     detail: str = ""
     is_demo: bool = False
+
+    @property
+    def html(self) -> str:
+        """The cell's markup, written here: a template include per cell cost more than the
+        rest of the page (templates/portaal/_vergelijk_cel.html says the same)."""
+        label = (
+            format_html('<span class="visually-hidden">{}</span>', self.label)
+            if self.code == "leeg"
+            else conditional_escape(self.label)
+        )
+        demo = mark_safe(' <span class="badge badge-demo">demo</span>') if self.is_demo else ""
+        detail = ""
+        if self.detail:
+            detail = format_html('<br><span class="small">{}</span>', self.detail)
+        return format_html(
+            '<td class="status-cel status-{}"><span aria-hidden="true">{}</span> {}{}{}</td>',
+            self.code,
+            self.symbol,
+            label,
+            demo,
+            detail,
+        )
 
 
 # The cell of each moment state (trajecten/voortgang.py): a symbol and a css class.
@@ -228,6 +254,62 @@ def build_rows(trajecten, modules_menu) -> tuple[list[dict], range]:
     return rows, numbers
 
 
+def comparison_context(ronde) -> dict:
+    """Everything the comparison shows of `ronde`, read and worked out from the database."""
+    trajecten = (
+        Traject.objects.filter(ronde=ronde)
+        .with_progress()
+        .prefetch_related(
+            "prioritaire_actiedomeinen",
+            Prefetch("pilotkandidaten", queryset=Pilotkandidaat.objects.openbaar()),
+            Prefetch("modules", queryset=GekozenModule.objects.openbaar().select_related("module")),
+        )
+        .order_by("soort", "titel")
+    )
+    modules_menu = list(Ondersteuningsmodule.objects.all())
+    actiedomeinen = list(Actiedomein.objects.all())
+    trajecten = list(trajecten)
+    # Each track gets its own table, so each has only as many workshop columns as it needs.
+    strategie, strategie_numbers = build_rows(
+        [t for t in trajecten if t.soort == Traject.Soort.STRATEGIE], modules_menu
+    )
+    pilots, pilot_numbers = build_rows(
+        [t for t in trajecten if t.soort == Traject.Soort.PILOOTPROJECT], modules_menu
+    )
+    rows = strategie + pilots
+    chosen = [d for d in actiedomeinen if any(d in r["domeinen"] for r in rows)]
+    return {
+        "ronde": ronde,
+        "marge_dagen": settings.BEHIND_PLAN_GRACE_DAYS,
+        "samenvatting": round_summary(rows, actiedomeinen) if rows else [],
+        "strategie": strategie,
+        "pilots": pilots,
+        "strategie_numbers": strategie_numbers,
+        "pilot_numbers": pilot_numbers,
+        "modules_menu": modules_menu,
+        "actiedomeinen": chosen,
+        "niet_gekozen": [d for d in actiedomeinen if d not in chosen],
+        "domein_matrix": [
+            {"row": row, "cells": [d in row["domeinen"] for d in chosen]} for row in rows
+        ],
+        "domein_totalen": [sum(d in r["domeinen"] for r in rows) for d in chosen],
+    }
+
+
+def comparison_html(ronde) -> str:
+    """The comparison's content, kept under a digest of everything it shows
+    (workshops/fragmenten.py): a save, publication, rename or date passing gives a new key.
+    No request, visitor or nonce goes into it."""
+    version = fragmenten.vergelijk_version(ronde)
+    name = f"vergelijk:{ronde.pk}"
+    html = fragmenten.get(name, version)
+    if html is None:
+        html = render_to_string("portaal/_vergelijk_inhoud.html", comparison_context(ronde))
+        fragmenten.put(name, version, html)
+    # Rendered by our own template, autoescaped.
+    return mark_safe(html)
+
+
 @require_safe
 def vergelijk(request):
     rondes = list(Ronde.objects.all())
@@ -243,46 +325,12 @@ def vergelijk(request):
                 {"rondes": rondes, "onbekende_ronde": slug[:60]},
                 status=400,
             )
-    trajecten = (
-        Traject.objects.filter(ronde=ronde)
-        .with_progress()
-        .prefetch_related(
-            "prioritaire_actiedomeinen",
-            Prefetch("pilotkandidaten", queryset=Pilotkandidaat.objects.openbaar()),
-            Prefetch("modules", queryset=GekozenModule.objects.openbaar().select_related("module")),
-        )
-        .order_by("soort", "titel")
-    )
-    modules_menu = list(Ondersteuningsmodule.objects.all())
-    actiedomeinen = list(Actiedomein.objects.all())
-    trajecten = list(trajecten) if ronde else []
-    # Each track gets its own table, so each has only as many workshop columns as it needs.
-    strategie, strategie_numbers = build_rows(
-        [t for t in trajecten if t.soort == Traject.Soort.STRATEGIE], modules_menu
-    )
-    pilots, pilot_numbers = build_rows(
-        [t for t in trajecten if t.soort == Traject.Soort.PILOOTPROJECT], modules_menu
-    )
-    rows = strategie + pilots
-    chosen = [d for d in actiedomeinen if any(d in r["domeinen"] for r in rows)]
     return render(
         request,
         "portaal/vergelijk.html",
         {
             "ronde": ronde,
             "rondes": rondes,
-            "marge_dagen": settings.BEHIND_PLAN_GRACE_DAYS,
-            "samenvatting": round_summary(rows, actiedomeinen) if rows else [],
-            "strategie": strategie,
-            "pilots": pilots,
-            "strategie_numbers": strategie_numbers,
-            "pilot_numbers": pilot_numbers,
-            "modules_menu": modules_menu,
-            "actiedomeinen": chosen,
-            "niet_gekozen": [d for d in actiedomeinen if d not in chosen],
-            "domein_matrix": [
-                {"row": row, "cells": [d in row["domeinen"] for d in chosen]} for row in rows
-            ],
-            "domein_totalen": [sum(d in r["domeinen"] for r in rows) for d in chosen],
+            "inhoud": comparison_html(ronde) if ronde else "",
         },
     )

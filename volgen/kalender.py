@@ -1,5 +1,6 @@
 """The calendar of dated workshops and coaching moments, as iCalendar and as a page."""
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.parser import Contentlines
 
-from trajecten.models import Deelname, Traject
+from trajecten.models import Deelname, Ronde, Traject
+from workshops import fragmenten
 from workshops.models import Coachingsmoment, Workshop
 from workshops.nieuws import tag_authority
 
@@ -256,12 +258,31 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def programme_version() -> str:
+    """A digest that changes whenever the programme's calendar may: every round's moments,
+    trajectories and participants and the clock as the progress reads it
+    (`fragmenten.ronde_version`), and the rounds' own dates (a closed round's moments read
+    as final). Two queries."""
+    rondes = list(Ronde.objects.order_by("pk").values_list("pk", "start", "einde", "afgesloten_op"))
+    text = repr((fragmenten.ronde_version(None), rondes))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 @require_safe
 def programme_ics(request):
-    chunks = calendar_chunks(
-        name="Lokaal Circulair", moments=calendar_moments(), base_url=_base_url(request)
-    )
-    return _ics_response(chunks, "lokaal-circulair.ics")
+    """The whole programme's calendar, kept whole under `programme_version` and the site's
+    address: several hundred events cost ~70 ms to write even with each event's text known."""
+    base_url = _base_url(request)
+    site = hashlib.blake2b(base_url.encode(), digest_size=8).hexdigest()
+    name, version = f"ics:programma:{site}", programme_version()
+    body = fragmenten.get(name, version)
+    if body is None:
+        chunks = calendar_chunks(
+            name="Lokaal Circulair", moments=calendar_moments(), base_url=base_url
+        )
+        body = b"".join(chunks)
+        fragmenten.put(name, version, body)
+    return _ics_response(iter([body]), "lokaal-circulair.ics")
 
 
 @require_safe

@@ -22,7 +22,16 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from trajecten.models import Deelname, Traject, Update
+from besturen.models import Bestuur
+from trajecten.models import (
+    Actiedomein,
+    Deelname,
+    GekozenModule,
+    Ondersteuningsmodule,
+    Pilotkandidaat,
+    Traject,
+    Update,
+)
 from trajecten.voortgang import grace_period
 from workshops.models import Coachingsmoment, Workshop
 
@@ -85,6 +94,67 @@ def ronde_version(ronde, *, now=None) -> str:
             settings.BEHIND_PLAN_GRACE_DAYS,
         )
     )
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+@functools.cache
+def _comparison_sql(vendor: str) -> str:
+    """What the comparison shows beyond the progress: chosen modules, candidates, action-domain
+    links, the two reference lists and the besturen's names. Tables without a version get
+    their count, highest id and a sum over a cheap column; `bestuur` its latest change."""
+    in_ronde = f"SELECT id FROM {_table(Traject)} WHERE ronde_id = %s"  # noqa: S608
+    links = Traject.prioritaire_actiedomeinen.through
+    published = "SUM(CASE WHEN gepubliceerd THEN 1 ELSE 0 END)"
+    parts = [
+        (
+            "'m'",
+            f"COUNT(*), SUM(versie), MAX(id), {published}, SUM(LENGTH(status)), ''",
+            _table(GekozenModule),
+            f"traject_id IN ({in_ronde})",
+        ),
+        (
+            "'k'",
+            f"COUNT(*), SUM(versie), MAX(id), {published}, SUM(LENGTH(naam)), ''",
+            _table(Pilotkandidaat),
+            f"traject_id IN ({in_ronde})",
+        ),
+        (
+            "'a'",
+            "COUNT(*), SUM(actiedomein_id), MAX(id), SUM(traject_id), 0, ''",
+            _table(links),
+            f"traject_id IN ({in_ronde})",
+        ),
+        (
+            "'o'",
+            "COUNT(*), SUM(volgorde), MAX(id), SUM(LENGTH(naam)), 0, ''",
+            _table(Ondersteuningsmodule),
+            "1 = 1",
+        ),
+        (
+            "'r'",
+            "COUNT(*), SUM(volgorde), MAX(id), SUM(LENGTH(naam)), 0, ''",
+            _table(Actiedomein),
+            "1 = 1",
+        ),
+        (
+            "'b'",
+            "COUNT(*), MAX(id), 0, 0, 0, CAST(MAX(bijgewerkt_op) AS VARCHAR(40))",
+            _table(Bestuur),
+            "1 = 1",
+        ),
+    ]
+    select = "SELECT {}, {} FROM {} WHERE {}"
+    return " UNION ALL ".join(select.format(*part) for part in parts)
+
+
+def vergelijk_version(ronde, *, now=None) -> str:
+    """A digest that changes whenever the comparison of `ronde` may: the round's progress and
+    news (`ronde_version`) and what the comparison adds to it, in one more query."""
+    sql = _comparison_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ronde.pk, ronde.pk, ronde.pk])
+        rows = sorted(tuple(str(value) for value in row) for row in cursor.fetchall())
+    text = repr((ronde_version(ronde, now=now), rows))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -16,7 +16,7 @@ QUERIES = {
     "portaal:home": 15,
     "portaal:rondes": 2,
     "portaal:ronde": 15,
-    "besturen:list": 7,
+    "besturen:list": 6,  # the latest titles per bestuur with their trajectory: one query
     "besturen:detail": 11,
     "trajecten:list": 9,
     "trajecten:detail": 10,

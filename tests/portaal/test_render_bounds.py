@@ -206,3 +206,25 @@ def test_programme_feed_shows_a_publication_on_the_next_request(client, suffix):
     traject.titel = "Proeftuin hernoemd"
     traject.save()
     assert "Proeftuin hernoemd" in client.get(url).content.decode()
+
+
+def test_bestuur_list_names_a_few_trajectories_per_bestuur(client, django_assert_num_queries):
+    from besturen.views import TITELS_PER_BESTUUR
+
+    bestuur = factories.make_bestuur(naam="Gemeente Veelvuldig", slug="veelvuldig")
+    factories.make_traject(besturen=[bestuur], titel="Enig traject elders")
+    for n in range(TITELS_PER_BESTUUR + 2):
+        factories.make_traject(besturen=[bestuur], titel=f"Traject nummer {n}")
+    url = reverse("besturen:list")
+    with CaptureQueriesContext(connection) as few:
+        body = client.get(url).content.decode()
+    item = body.split(">Gemeente Veelvuldig</a>", 1)[1].split("</li>", 1)[0]
+    assert item.count("Traject nummer") + item.count("Enig traject") == TITELS_PER_BESTUUR
+    assert 'href="/besturen/veelvuldig/#kop-trajecten">en nog 3 andere trajecten</a>' in item
+    for n in range(20):
+        factories.make_traject(besturen=[bestuur], titel=f"Nog een traject {n}")
+    with django_assert_num_queries(len(few)):
+        body = client.get(url).content.decode()
+    item = body.split(">Gemeente Veelvuldig</a>", 1)[1].split("</li>", 1)[0]
+    assert "en nog 23 andere trajecten" in item
+    assert item.count("traject") < 10

@@ -137,12 +137,16 @@ def test_calendar_page_and_feed_query_counts_are_fixed(client, agenda, django_as
         # upcoming and past moments (2 + 2, each limited in the database), their
         # trajectories' participants (1: is it an unfilled place?), trajectories, demo notice
         reverse("volgen:kalender"): 7,
-        reverse("volgen:kalender_ics"): 4,
+        # the moments (2) and their participants (2), and the feed's digest (2)
+        reverse("volgen:kalender_ics"): 6,
         reverse("volgen:traject_ics", args=["agenda"]): 5,
     }
     for url, queries in urls.items():
         with django_assert_num_queries(queries):
             client.get(url)
+    # Kept whole under its digest: the next request reads the digest only.
+    with django_assert_num_queries(2):
+        client.get(reverse("volgen:kalender_ics"))
     for n in range(20):
         traject = factories.make_traject()
         for step in range(1, 4):
@@ -185,3 +189,61 @@ def test_long_lines_fold_within_75_octets_without_splitting_a_character(client, 
     for line in lines:
         assert len(line) <= 75
         line.decode()  # a fold inside a multi-byte character would not decode
+
+
+def _feed(client) -> bytes:
+    response = client.get(reverse("volgen:kalender_ics"))
+    assert response.status_code == 200
+    return response.content
+
+
+def test_kept_feed_shows_a_change_on_the_next_request(client, agenda):
+    _feed(client)
+    workshop = agenda["winter"]
+    workshop.titel = "Hernoemde workshop"
+    workshop.save()
+    assert b"Hernoemde workshop" in _feed(client)
+    traject = agenda["traject"]
+    traject.titel = "Hernoemd traject"
+    traject.save()
+    assert b"Hernoemd traject" in _feed(client)
+    factories.make_workshop(
+        agenda["other"], titel="Nieuwe datum", gepland_op=datetime(2031, 1, 1, 9, tzinfo=BRUSSELS)
+    )
+    assert b"Nieuwe datum" in _feed(client)
+    agenda["elsewhere"].delete()
+    assert b"Elders" not in _feed(client)
+
+
+def test_kept_feed_shows_a_publication_and_a_date_passing(client, agenda, time_machine):
+    time_machine.move_to(datetime(2030, 1, 15, 12, 0, tzinfo=BRUSSELS))
+    winter = Calendar.from_ical(_feed(client))
+    before = {str(e["summary"]): str(e["description"]) for e in winter.walk("VEVENT")}
+    time_machine.move_to(datetime(2030, 1, 16, 12, 0, tzinfo=BRUSSELS))
+    after = {
+        str(e["summary"]): str(e["description"])
+        for e in Calendar.from_ical(_feed(client)).walk("VEVENT")
+    }
+    key = next(k for k in before if "Winterworkshop" in k)
+    assert "datum voorbij" not in before[key]
+    assert "Stand: datum voorbij, geen verslag." in after[key]
+    factories.publish_report(agenda["winter"], "Verslag.")
+    published = Calendar.from_ical(_feed(client))
+    text = next(
+        str(e["description"]) for e in published.walk("VEVENT") if "Winter" in str(e["summary"])
+    )
+    assert "Stand: datum voorbij" not in text and text != after[key]
+
+
+def test_kept_feed_follows_the_site_address(client, agenda):
+    assert b"http://testserver/" in _feed(client)
+    other = client.get(reverse("volgen:kalender_ics"), HTTP_HOST="localhost")
+    if other.status_code == 200:
+        assert b"http://testserver/" not in other.content
+
+
+def test_kept_feed_equals_a_fresh_one(client, agenda, settings):
+    first = _feed(client)
+    assert _feed(client) == first
+    settings.FRAGMENT_CACHE_PREFIX = "frag:fresh-feed"
+    assert _feed(client) == first
