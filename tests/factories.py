@@ -121,42 +121,47 @@ def make_manager(username: str) -> User:
 
 
 # Structured results: a strategy's initiatives, policy actions and pilot candidates; a pilot's
-# modules, partners, KPIs and measurements.
+# modules, partners, KPIs and measurements. They stand for recorded facts, so they are made
+# published (the life cycle's tests make concepts with gepubliceerd=False); whether the public
+# sees them still depends on the trajectory having public content (`openbaar()`).
+PUBLISHED = {"gepubliceerd": True}
 
 
 def make_lopend_initiatief(traject: Traject, **fields) -> LopendInitiatief:
     return LopendInitiatief.objects.create(
-        traject=traject, **{"naam": f"Initiatief {next(_seq)}", **fields}
+        traject=traject, **{"naam": f"Initiatief {next(_seq)}", **PUBLISHED, **fields}
     )
 
 
 def make_beleidsactie(traject: Traject, **fields) -> Beleidsactie:
     return Beleidsactie.objects.create(
-        traject=traject, **{"titel": f"Beleidsactie {next(_seq)}", **fields}
+        traject=traject, **{"titel": f"Beleidsactie {next(_seq)}", **PUBLISHED, **fields}
     )
 
 
 def make_pilotkandidaat(traject: Traject, **fields) -> Pilotkandidaat:
     return Pilotkandidaat.objects.create(
-        traject=traject, **{"naam": f"Kandidaat {next(_seq)}", **fields}
+        traject=traject, **{"naam": f"Kandidaat {next(_seq)}", **PUBLISHED, **fields}
     )
 
 
 def make_gekozen_module(traject: Traject, module: Ondersteuningsmodule | None = None, **fields):
     if module is None:
         module = Ondersteuningsmodule.objects.create(naam=f"Module {next(_seq)}")
-    return GekozenModule.objects.create(traject=traject, module=module, **fields)
+    return GekozenModule.objects.create(traject=traject, module=module, **{**PUBLISHED, **fields})
 
 
 def make_partner(traject: Traject, **fields) -> Partner:
-    return Partner.objects.create(traject=traject, **{"naam": f"Partner {next(_seq)}", **fields})
+    return Partner.objects.create(
+        traject=traject, **{"naam": f"Partner {next(_seq)}", **PUBLISHED, **fields}
+    )
 
 
 def make_kpi(traject: Traject, **fields) -> Kpi:
-    defaults = {"naam": f"KPI {next(_seq)}", "eenheid": "aantal"}
+    defaults = {"naam": f"KPI {next(_seq)}", "eenheid": "aantal", **PUBLISHED}
     return Kpi.objects.create(traject=traject, **{**defaults, **fields})
 
 
 def make_meting(kpi: Kpi, **fields) -> Meting:
-    defaults = {"datum": date(2023, 1, 1), "waarde": Decimal("1")}
+    defaults = {"datum": date(2023, 1, 1), "waarde": Decimal("1"), **PUBLISHED}
     return Meting.objects.create(kpi=kpi, **{**defaults, **fields})

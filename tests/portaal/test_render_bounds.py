@@ -63,7 +63,7 @@ def test_page_past_the_end_is_404(client, pagina):
 
 @pytest.mark.parametrize("pagina", ["abc", "0", "-1", "1.5", "", "٣", "1234567"])
 def test_page_that_is_no_page_number_leads_to_the_first_page(client, pagina):
-    # The canonical-URL rule (lokaal/middleware.py) drops a page number that is not 1–999
+    # The canonical-URL rule (lokaal/middleware.py) drops a page number that is not 1-999
     # before the view runs, so junk values never become pages of their own.
     _many(3)
     response = client.get(reverse("trajecten:list") + f"?pagina={pagina}")

@@ -119,7 +119,10 @@ def test_trajectory_page_query_count_does_not_grow_with_kpis(
     for n in range(20):
         kpi = _kpi(traject, naam=f"KPI {n}")
         Meting.objects.bulk_create(
-            [Meting(kpi=kpi, datum=date(2023, m, 1), waarde=Decimal(m * n)) for m in range(1, 13)]
+            [
+                Meting(kpi=kpi, datum=date(2023, m, 1), waarde=Decimal(m * n), gepubliceerd=True)
+                for m in range(1, 13)
+            ]
         )
     with django_assert_num_queries(DETAIL_QUERIES):
         html = client.get(traject.get_absolute_url()).content.decode()
