@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -15,7 +17,7 @@ TITELS_PER_BESTUUR = 3
 @require_safe
 def bestuur_list(request):
     # Reached through the relation: besturen does not import trajecten.
-    deelname = Bestuur._meta.get_field("deelnames").related_model
+    deelname: Any = Bestuur._meta.get_field("deelnames").related_model
     latest = deelname.objects.select_related("traject").order_by(
         "-traject__ronde__start", "traject__titel", "pk"
     )

@@ -74,7 +74,7 @@ def latest_request(moment: Moment) -> Goedkeuringsverzoek | None:
 
 
 @transaction.atomic
-def signoff_request(*, moment: Moment, base_versie: int, by: AbstractBaseUser):
+def signoff_request(*, moment: Moment, base_versie: int | None, by: AbstractBaseUser):
     """Put the report, as the coach read it, before the contact person; mail them the link."""
     traject = moment.traject
     current = locked_at_version(moment, base_versie)

@@ -1,6 +1,7 @@
 """Probes for load balancers and benchmarks. They never touch the session."""
 
 import logging
+from typing import Any
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
@@ -21,7 +22,7 @@ def healthz(request):
     "cache_detail") but keeps the 200: pages are served without it (lokaal/cache.py).
     Answered over plain HTTP too (SECURE_REDIRECT_EXEMPT), for load balancers that probe the app.
     """
-    report = {"database": "ok", "cache": "ok"}
+    report: dict[str, Any] = {"database": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -158,7 +159,7 @@ class CoachProfiel(models.Model):
 
 
 class TrajectQuerySet(models.QuerySet):
-    def openbaar(self):
+    def openbaar(self) -> Self:
         """Trajectories with at least one public report or update.
 
         Their structured results become public with that first publication, so a coach's
@@ -387,7 +388,7 @@ class Deelname(models.Model):
 
 
 class UpdateQuerySet(models.QuerySet):
-    def openbaar(self):
+    def openbaar(self) -> Self:
         """The public-content rule for updates: published by a coach."""
         return self.filter(gepubliceerd=True)
 
@@ -429,13 +430,13 @@ class Update(Publiceerbaar, Versioned, models.Model):
 
 
 class ResultaatQuerySet(models.QuerySet):
-    def openbaar(self):
+    def openbaar(self) -> Self:
         """The public-content rule for structured results."""
         return self.filter(gepubliceerd=True, traject__in=Traject.objects.openbaar())
 
 
 class MetingQuerySet(models.QuerySet):
-    def openbaar(self):
+    def openbaar(self) -> Self:
         """A published measurement of a public KPI."""
         return self.filter(gepubliceerd=True, kpi__in=Kpi.objects.openbaar())
 

@@ -7,10 +7,11 @@ would find the same user; setting it explicitly makes that independent of the mi
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from trajecten.markdown import render_markdown
@@ -162,11 +163,11 @@ def prefetch_results(traject: Traject, *, public: bool = True) -> None:
     and get the concepts too.
     """
 
-    def rows(model):
+    def rows(model: type[StructuredResult]) -> QuerySet[Any]:
         return model.objects.openbaar() if public else model.objects.all()
 
     if traject.soort == Traject.Soort.STRATEGIE:
-        lookups = [
+        lookups: list[str | Prefetch[Any]] = [
             "prioritaire_actiedomeinen",
             "beleidsinstrumenten",
             Prefetch("initiatieven", rows(LopendInitiatief).select_related("actiedomein")),
@@ -242,7 +243,7 @@ PUBLISHABLE_RESULTS: dict[str, type] = {
 }
 
 
-def results_of_workshop(soort: str, volgnummer: int | None) -> tuple[type, ...]:
+def results_of_workshop(soort: str, volgnummer: int | None) -> tuple[type[Model], ...]:
     """The kinds of result a moment of the track produces: what its outcome page edits.
 
     Strategy: workshop 2 maps the running initiatives, workshop 3 explores policy actions and
@@ -257,7 +258,9 @@ def results_of_workshop(soort: str, volgnummer: int | None) -> tuple[type, ...]:
     return (GekozenModule, Partner, Kpi, Meting)
 
 
-def _set_published(item, *, publish: bool, by: AbstractBaseUser | None, reason: str = "") -> None:
+def _set_published(
+    item: StructuredResult, *, publish: bool, by: AbstractBaseUser | None, reason: str = ""
+) -> None:
     item.gepubliceerd = publish
     item.ter_nalezing = False
     item.gepubliceerd_op = timezone.now() if publish else None
@@ -282,11 +285,12 @@ def result_publish(
     return current
 
 
-def result_rows(model, traject: Traject):
+def result_rows(model: type[Model], traject: Traject) -> QuerySet[Any]:
     """Every result of one kind of the trajectory."""
+    rows: QuerySet[Any] = model._default_manager.all()
     if model is Meting:
-        return model.objects.filter(kpi__traject=traject).select_related("kpi")
-    return model.objects.filter(traject=traject)
+        return rows.filter(kpi__traject=traject).select_related("kpi")
+    return rows.filter(traject=traject)
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ class Versioned(models.Model):
     # Read by django-simple-history when the record is saved: who made the change, and whether
     # to skip the history row.
     _history_user: AbstractBaseUser | None
+    _change_reason: str
     skip_history_when_saving: bool
 
     class Meta:

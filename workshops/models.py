@@ -1,6 +1,6 @@
 import uuid
 from datetime import datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -38,7 +38,7 @@ class SjabloonWorkshop(models.Model):
 
 
 class MomentQuerySet(models.QuerySet):
-    def openbaar(self):
+    def openbaar(self) -> Self:
         """The public-content rule for reports: published, and there is a report to show."""
         return self.filter(gepubliceerd=True).exclude(verslag_html="")
 
@@ -243,7 +243,7 @@ class BijlageQuerySet(models.QuerySet):
         """Marked to go public with its report (the coach's flag, not yet the public truth)."""
         return self.filter(is_publiek=True)
 
-    def openbaar(self):
+    def openbaar(self) -> Self:
         """The public-content rule for attachments: marked public, on a public report."""
         return self.filter(is_publiek=True).filter(
             Q(workshop__in=Workshop.objects.openbaar())

@@ -1,9 +1,11 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from trajecten import services as trajecten_services
@@ -64,7 +66,7 @@ class NewAttachment:
 def moment_save(
     *,
     moment: Moment,
-    base_versie: int,
+    base_versie: int | None,
     fields: list[str],
     by: AbstractBaseUser,
     attachments: Sequence[NewAttachment] = (),
@@ -138,7 +140,7 @@ class ApprovalRequired(ReportError):
     """The round wants the participant's approval of this text before it goes public."""
 
 
-def report_snapshot(moment: Moment) -> dict:
+def report_snapshot(moment: Moment) -> dict[str, Any]:
     """The public rendering of a report, as data: what a contact person approves."""
     return {
         "titel": str(moment),
@@ -180,7 +182,7 @@ def check_publishable(moment: Moment) -> None:
 
 @transaction.atomic
 def moment_publish(
-    *, moment: Moment, by: AbstractBaseUser | None, base_versie: int, reason: str = ""
+    *, moment: Moment, by: AbstractBaseUser | None, base_versie: int | None, reason: str = ""
 ) -> Moment:
     """Make the report public: published now, and the moment counts as held.
 
@@ -216,7 +218,7 @@ def moment_publish(
     return current
 
 
-def result_kinds(moment: Moment) -> tuple[type, ...]:
+def result_kinds(moment: Moment) -> tuple[type[Model], ...]:
     """The kinds of structured result this moment's outcome page edits and publishes.
 
     Results carry no link to a moment: the rule is "every result of these kinds of the

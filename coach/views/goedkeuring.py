@@ -64,7 +64,7 @@ class AntwoordForm(django_forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("actie") == "terugsturen" and not cleaned.get("opmerking", "").strip():
             self.add_error("opmerking", "Schrijf kort wat de coach moet aanpassen.")
         return cleaned

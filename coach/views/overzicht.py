@@ -1,5 +1,7 @@
 """The coach's dashboard and the workspace page of one trajectory."""
 
+from typing import Any
+
 from django.db.models import Count, Prefetch
 from django.shortcuts import render
 from django.utils import timezone
@@ -70,6 +72,7 @@ def _draft_results(trajecten) -> list[tuple[Traject, int]]:
     """Per trajectory, how many structured results are still a concept: one query per kind."""
     ids = [t.pk for t in trajecten]
     counts: dict[int, int] = {}
+    model: Any
     for model in {m for models in RESULTS_BY_SOORT.values() for m in models}:
         key = "kpi__traject" if model is Meting else "traject"
         rows = (

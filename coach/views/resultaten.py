@@ -413,7 +413,7 @@ def result_publication(request, slug, pk, onderdeel):
 @require_POST
 def measurement_publication(request, slug, kpi_pk, pk):
     traject, kpi, refusal = _kpi_for(request, slug, kpi_pk)
-    if refusal:
+    if refusal or kpi is None:
         return refusal
     meting = get_object_or_404(Meting, pk=pk, kpi=kpi)
     label = f"De meting van {meting.datum:%d-%m-%Y}"
