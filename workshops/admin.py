@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,6 +17,8 @@ from workshops.models import (
 )
 from workshops.services import (
     ReportError,
+    approval_required,
+    is_approved,
     moment_delete,
     moment_save_by_manager,
     workshops_plan_from_template,
@@ -46,7 +50,26 @@ class MomentAdminForm(forms.ModelForm):
                 published=bool(cleaned.get("gepubliceerd")),
                 date_field="gepland_op",
             )
+        self._check_signoff(cleaned, traject)
         return cleaned
+
+    def _check_signoff(self, cleaned, traject) -> None:
+        """A manager publishing here is held to the round's sign-off rule, as a coach is."""
+        newly_published = cleaned.get("gepubliceerd") and not self.instance.gepubliceerd
+        if not newly_published or traject is None or not traject.ronde.goedkeuring_vereist:
+            return
+        moment = copy.copy(self.instance)
+        moment.traject = traject
+        for name, value in cleaned.items():
+            if hasattr(moment, name) and name != "traject":
+                setattr(moment, name, value)
+        if moment.pk is None or (approval_required(moment) and not is_approved(moment)):
+            self.add_error(
+                "gepubliceerd",
+                "Deze ronde vraagt de goedkeuring van het deelnemende bestuur: publiceer pas "
+                "wanneer de contactpersoon precies deze tekst goedkeurde (de coach legt het "
+                "verslag ter goedkeuring voor).",
+            )
 
 
 class WorkshopInline(admin.StackedInline):

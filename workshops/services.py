@@ -144,7 +144,7 @@ def report_snapshot(moment: Moment) -> dict[str, Any]:
     """The public rendering of a report, as data: what a contact person approves."""
     return {
         "titel": str(moment),
-        "datum": moment.gepland_op.isoformat() if moment.gepland_op else "",
+        "datum": timezone.localtime(moment.gepland_op).isoformat() if moment.gepland_op else "",
         "verslag_html": render_markdown(moment.verslag),
         "aantal_aanwezigen": moment.aantal_aanwezigen,
         "beslissingen": moment.beslissingen,

@@ -316,3 +316,51 @@ def test_the_contact_is_of_the_lead_bestuur(traject):
         contact_email="piet@partner.example",
     )
     assert goedkeuring.contact_for(traject).email == "an.peeters@halle.example"
+
+
+def _admin_publish(client, workshop: Workshop):
+    """The manager ticks "gepubliceerd" on the workshop's admin page."""
+    data = {
+        "traject": workshop.traject.pk,
+        "volgnummer": workshop.volgnummer,
+        "titel": workshop.titel,
+        "thema": workshop.thema,
+        "plaats": workshop.plaats,
+        "gepland_op_0": timezone.localtime(workshop.gepland_op).strftime("%d-%m-%Y"),
+        "gepland_op_1": timezone.localtime(workshop.gepland_op).strftime("%H:%M:%S"),
+        "status": workshop.status,
+        "verslag": workshop.verslag,
+        "aanwezigen": workshop.aanwezigen,
+        "beslissingen": workshop.beslissingen,
+        "volgende_stappen": workshop.volgende_stappen,
+        "interne_notities": workshop.interne_notities,
+        "gepubliceerd": "on",
+        "datum_buiten_periode": "on",
+        "bijlagen-TOTAL_FORMS": 0,
+        "bijlagen-INITIAL_FORMS": 0,
+    }
+    return client.post(reverse("admin:workshops_workshop_change", args=[workshop.pk]), data)
+
+
+def test_admin_publication_is_held_to_the_sign_off_rule(client, contact, coach_client, workshop):
+    client.force_login(factories.make_manager("beheer"))
+    # Admin's date field has whole seconds; so has every date a coach enters.
+    workshop.gepland_op = workshop.gepland_op.replace(microsecond=0)
+    workshop.save()
+    refused = _admin_publish(client, workshop)
+    assert refused.status_code == 200
+    assert "goedkeuring van het deelnemende bestuur" in refused.text
+    workshop.refresh_from_db()
+    assert not workshop.gepubliceerd
+
+    _submit(coach_client, workshop)
+    contact.post(_path(_link_from_mail()), {"actie": "goedkeuren"})
+    workshop.refresh_from_db()
+    assert workshop.gepubliceerd
+    # Once approved, the approved text may be republished from admin after an unpublish.
+    Workshop.objects.filter(pk=workshop.pk).update(gepubliceerd=False)
+    workshop.refresh_from_db()
+    response = _admin_publish(client, workshop)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    workshop.refresh_from_db()
+    assert workshop.gepubliceerd
