@@ -70,7 +70,7 @@ def test_publishing_the_outcome_publishes_the_results_of_this_workshop_only(
 ):
     workshop = _held(strategie, volgnummer=2)
     initiatief = LopendInitiatief.objects.create(traject=strategie, naam="Repaircafé")
-    actie = factories.make_beleidsactie(strategie, titel="Circulair aankopen")
+    actie = factories.make_beleidsactie(strategie, titel="Circulair aankopen", gepubliceerd=False)
     response = _publication(coach_client, workshop, "publiceren")
     assert response.status_code == 302
     assert response["Location"] == uitkomst_url(workshop)
@@ -93,7 +93,7 @@ def test_a_coaching_moment_on_a_pilot_track_publishes_the_pilot_results(coach_cl
     moment = factories.make_coachingsmoment(
         pilot, gepland_op=timezone.now() - timedelta(days=1), verslag="Partners gezocht."
     )
-    partner = factories.make_partner(pilot, naam="OCMW")
+    partner = factories.make_partner(pilot, naam="OCMW", gepubliceerd=False)
     assert _publication(coach_client, moment, "publiceren").status_code == 302
     partner.refresh_from_db()
     assert partner.gepubliceerd
@@ -102,7 +102,7 @@ def test_a_coaching_moment_on_a_pilot_track_publishes_the_pilot_results(coach_cl
 def test_unpublishing_keeps_results_that_another_published_report_carries(coach_client, pilot):
     first = _held(pilot, volgnummer=1)
     second = _held(pilot, volgnummer=2)
-    partner = factories.make_partner(pilot, naam="OCMW")
+    partner = factories.make_partner(pilot, naam="OCMW", gepubliceerd=False)
     _publication(coach_client, first, "publiceren")
     _publication(coach_client, second, "publiceren")
     page = coach_client.get(uitkomst_url(second)).text
