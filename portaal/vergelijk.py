@@ -41,7 +41,7 @@ class Cell:
     @property
     def html(self) -> str:
         """The cell's markup, written here: a template include per cell cost more than the
-        rest of the page (templates/portaal/_vergelijk_cel.html says the same)."""
+        rest of the page."""
         label = (
             format_html('<span class="visually-hidden">{}</span>', self.label)
             if self.code == "leeg"

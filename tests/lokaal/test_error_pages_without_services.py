@@ -86,7 +86,6 @@ def services_down(monkeypatch):
 def test_error_pages_render_with_the_database_and_cache_down(
     request, settings, status, title, with_session
 ):
-    settings.PAGE_CACHE_ENABLED = True
     client = Client(raise_request_exception=False)
     if with_session:
         client.cookies["sessionid"] = request.getfixturevalue("logged_in_cookie")

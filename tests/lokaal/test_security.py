@@ -23,7 +23,7 @@ def _production_env(**extra) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "EMAIL_", "PAGE_CACHE"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "EMAIL_", "PUBLIC_CACHE"))
     }
     env.update(
         DJANGO_DEBUG="false",
