@@ -136,9 +136,7 @@ def _bestuur_copy(source: Bestuur, n: int, index: int, members: list[Bestuur]) -
 
 def _add_published_activity(traject: Traject, *, now: datetime, html: str) -> None:
     """What the benchmarks render: published workshops, coaching, updates and results."""
-    start = timezone.make_aware(
-        timezone.datetime.combine(traject.gepland_start, timezone.datetime.min.time())
-    )
+    start = timezone.make_aware(datetime.combine(traject.gepland_start, datetime.min.time()))
     Workshop.objects.bulk_create(
         Workshop(
             traject=traject,
