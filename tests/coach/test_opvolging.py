@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from coach import services
 from coach.models import Herinnering
+from programma.bulk import add_activity, load_bulk
 from tests import factories
-from tests.bulk import add_activity, multiply_programme
 from trajecten.models import Traject
 from workshops.models import Workshop
 
@@ -246,7 +246,7 @@ def test_follow_up_page_query_count_is_fixed_at_three_times_the_data(
         response = client.get(reverse("coach:opvolging"))
     once = sum(len(entry.overdue) for entry in response.context["rounds"])
     assert once > 0
-    multiply_programme(3)
+    load_bulk(scale=3, own_besturen=True, every_state=True)
     with django_assert_num_queries(FOLLOW_UP_QUERIES):
         response = client.get(reverse("coach:opvolging"))
     assert sum(len(entry.overdue) for entry in response.context["rounds"]) == 3 * once

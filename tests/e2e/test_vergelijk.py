@@ -3,8 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from programma.bulk import add_activity
 from tests import factories
-from tests.bulk import add_activity
 from trajecten.models import Actiedomein, Traject
 
 pytestmark = pytest.mark.django_db(transaction=True)

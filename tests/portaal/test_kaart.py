@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from besturen.models import Bestuur
 from lokaal.settings import _tile_origin
-from tests.bulk import multiply_programme
+from programma.bulk import load_bulk
 
 URL = "/kaart/"
 QUERIES = 9
@@ -110,7 +110,7 @@ def test_names_are_escaped_in_the_embedded_json(programme, client):
 def test_query_count_is_fixed(programme, client, django_assert_num_queries):
     with django_assert_num_queries(QUERIES):
         assert client.get(URL).status_code == 200
-    multiply_programme(20)
+    load_bulk(scale=20, own_besturen=True, every_state=True)
     with django_assert_num_queries(QUERIES):
         response = client.get(URL)
     assert len(_data(response)["punten"]) > 100

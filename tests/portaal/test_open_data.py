@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from portaal.opendata import DATASETS
+from programma.bulk import SECRET, add_activity, load_bulk
 from tests import factories
-from tests.bulk import SECRET, add_activity, multiply_programme
 from trajecten.models import (
     Beleidsactie,
     GekozenModule,
@@ -183,7 +183,7 @@ def test_every_dataset_has_a_fixed_query_count(activity, client, django_assert_n
             assert client.get("/open-data/").status_code == 200
 
     check()
-    multiply_programme(20)
+    load_bulk(scale=20, own_besturen=True, every_state=True)
     check()
     assert len(_json(client, "metingen")["rijen"]) > 20 * 5 * 3
 

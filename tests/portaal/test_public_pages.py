@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from programma.bulk import load_bulk
 from tests import factories
-from tests.bulk import multiply_programme
 from tests.url_catalogue import all_public_urls
 from trajecten.models import Traject
 from workshops.models import Workshop
@@ -68,7 +68,7 @@ def test_query_count_holds_with_twenty_times_the_data(
     name, programme, client, django_assert_num_queries
 ):
     _publish_some()
-    multiply_programme(20)
+    load_bulk(scale=20, own_besturen=True, every_state=True)
     url = _sample_urls()[name]
     with django_assert_num_queries(QUERIES[name]):
         assert client.get(url).status_code == 200

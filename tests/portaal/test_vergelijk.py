@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from programma.bulk import add_activity, load_bulk
 from tests import factories
-from tests.bulk import add_activity, multiply_programme
 from trajecten.models import Actiedomein, Pilotkandidaat, Traject
 from workshops.models import Workshop
 
@@ -171,7 +171,7 @@ def test_query_count_is_fixed(programme, client, django_assert_num_queries):
     # Kept under its digest: the next request reads the rounds and the digest only.
     with django_assert_num_queries(QUERIES_KEPT):
         assert client.get(URL).status_code == 200
-    multiply_programme(20)
+    load_bulk(scale=20, own_besturen=True, every_state=True)
     with django_assert_num_queries(QUERIES):
         response = client.get(URL)
     assert "Deze ronde telt 180 trajecten" in _summary(response)

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from besturen.models import Bestuur
+from programma.bulk import add_activity
 from tests import factories
-from tests.bulk import add_activity
 from trajecten.models import (
     Actiedomein,
     Deelname,

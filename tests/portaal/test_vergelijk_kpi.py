@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.template import Context, Template
 
+from programma.bulk import add_activity
 from tests import factories
-from tests.bulk import add_activity
 from trajecten.models import Kpi, Meting, Traject
 
 SLUG = "pilootproject-deelfabriek-kortrijk"

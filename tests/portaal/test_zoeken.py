@@ -8,8 +8,8 @@ import pytest
 
 from besturen.models import Bestuur
 from portaal.zoeken import PAGE_SIZE, snippet
+from programma.bulk import SECRET, add_activity, load_bulk
 from tests import factories
-from tests.bulk import SECRET, add_activity, multiply_programme
 from trajecten.models import Beleidsactie, LopendInitiatief, Partner, Pilotkandidaat, Traject
 from workshops.models import Workshop
 
@@ -174,7 +174,7 @@ def test_a_query_that_finds_nothing_suggests_the_nearest_names(programme, client
 
 
 def test_results_are_paged(programme, client):
-    multiply_programme(4)
+    load_bulk(scale=4, own_besturen=True, every_state=True)
     first = _search(client, "strategie")
     total = first.context["total"]
     assert total > PAGE_SIZE
@@ -234,7 +234,7 @@ def test_query_count_is_fixed(programme, client, django_assert_num_queries):
     with django_assert_num_queries(QUERIES):
         response = _search(client, "openbaar")
     assert "Verslag" in {hit.kind for hit in response.context["page"]}
-    multiply_programme(20)
+    load_bulk(scale=20, own_besturen=True, every_state=True)
     with django_assert_num_queries(QUERIES):
         response = _search(client, "openbaar")
     assert response.context["total"] > PAGE_SIZE

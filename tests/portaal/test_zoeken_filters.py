@@ -3,7 +3,7 @@
 import pytest
 
 from besturen.models import Bestuur
-from tests.bulk import multiply_programme
+from programma.bulk import load_bulk
 from trajecten.models import Actiedomein, Traject
 
 
@@ -84,7 +84,7 @@ def test_filtered_lists_keep_a_fixed_query_count(programme, client, django_asser
         assert client.get("/trajecten/", filtered).status_code == 200
     with django_assert_num_queries(6):
         assert client.get("/besturen/", {"soort": "stad"}).status_code == 200
-    multiply_programme(20)
+    load_bulk(scale=20, own_besturen=True, every_state=True)
     with django_assert_num_queries(10):
         response = client.get("/trajecten/", filtered)
     assert len(response.context["trajecten"]) > 1
