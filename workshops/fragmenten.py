@@ -18,6 +18,7 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -25,15 +26,23 @@ from django.utils import timezone
 from besturen.models import Bestuur
 from trajecten.models import (
     Actiedomein,
+    Beleidsactie,
+    Beleidsinstrument,
+    CoachProfiel,
     Deelname,
     GekozenModule,
+    Kpi,
+    KpiDefinitie,
+    LopendInitiatief,
+    Meting,
     Ondersteuningsmodule,
+    Partner,
     Pilotkandidaat,
     Traject,
     Update,
 )
 from trajecten.voortgang import grace_period
-from workshops.models import Coachingsmoment, Workshop
+from workshops.models import Bijlage, Coachingsmoment, Workshop
 
 TIMEOUT = 24 * 3600
 logger = logging.getLogger(__name__)
@@ -155,6 +164,140 @@ def vergelijk_version(ronde, *, now=None) -> str:
         cursor.execute(sql, [ronde.pk, ronde.pk, ronde.pk])
         rows = sorted(tuple(str(value) for value in row) for row in cursor.fetchall())
     text = repr((ronde_version(ronde, now=now), rows))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+@functools.cache
+def _traject_sql(vendor: str) -> str:
+    """Everything one trajectory's public page shows, beyond its own row: its moments and
+    their attachments, updates, participants and their besturen, results and measurements,
+    linked action domains, instruments and coaches, and the reference lists they name. Every
+    column is text, so that the parts may differ in what they count. Tables without a
+    version or change time get their count, highest id and sums over cheap columns."""
+
+    def text(expression: str) -> str:
+        return f"CAST({expression} AS VARCHAR(40))"
+
+    def select(tag: str, columns: list[str], table: str, where: str) -> str:
+        columns = [*columns, *["0"] * (6 - len(columns))]
+        return (
+            f"SELECT '{tag}', {', '.join(text(c) for c in columns)}"  # noqa: S608
+            f" FROM {table} WHERE {where}"
+        )
+
+    own = "traject_id = %s"
+    published = "SUM(CASE WHEN gepubliceerd THEN 1 ELSE 0 END)"
+    counts = ["COUNT(*)", "SUM(versie)", "MAX(bijgewerkt_op)"]
+    dates = [
+        "SUM(CASE WHEN gepland_op <= %s THEN 1 ELSE 0 END)",
+        "SUM(CASE WHEN gepland_op < %s THEN 1 ELSE 0 END)",
+    ]
+    results = ["COUNT(*)", "SUM(versie)", "MAX(id)", published, "MAX(gepubliceerd_op)"]
+    workshops = f"SELECT id FROM {_table(Workshop)} WHERE {own}"  # noqa: S608
+    moments = f"SELECT id FROM {_table(Coachingsmoment)} WHERE {own}"  # noqa: S608
+    besturen = f"SELECT bestuur_id FROM {_table(Deelname)} WHERE {own}"  # noqa: S608
+    kpis = f"SELECT id FROM {_table(Kpi)} WHERE {own}"  # noqa: S608
+    coaches_table = _table(Traject.coaches.through)
+    coaches = f"SELECT user_id FROM {coaches_table} WHERE {own}"  # noqa: S608
+    vervolg = f"SELECT vervolgtraject_id FROM {_table(Pilotkandidaat)} WHERE {own}"  # noqa: S608
+    references = ["COUNT(*)", "MAX(id)", "SUM(LENGTH(naam))", "SUM(volgorde)"]
+    parts = [
+        select("w", [*counts, *dates, published], _table(Workshop), own),
+        select("c", [*counts, *dates, published], _table(Coachingsmoment), own),
+        select(
+            "f",
+            ["COUNT(*)", "SUM(versie)", "MAX(id)", "SUM(CASE WHEN is_publiek THEN 1 ELSE 0 END)"],
+            _table(Bijlage),
+            f"workshop_id IN ({workshops}) OR coachingsmoment_id IN ({moments})",
+        ),
+        select("u", [*counts, published, "MAX(gepubliceerd_op)"], _table(Update), own),
+        select(
+            "d",
+            ["COUNT(*)", "SUM(bestuur_id)", "MAX(id)", "SUM(bestuur_id * LENGTH(rol))"],
+            _table(Deelname),
+            own,
+        ),
+        select(
+            "b",
+            ["COUNT(*)", "MAX(bijgewerkt_op)", "SUM(LENGTH(naam))"],
+            _table(Bestuur),
+            f"id IN ({besturen})",
+        ),
+        select("i", results, _table(LopendInitiatief), own),
+        select("a", results, _table(Beleidsactie), own),
+        select("k", results, _table(Pilotkandidaat), own),
+        select("m", results, _table(GekozenModule), own),
+        select("p", results, _table(Partner), own),
+        select("q", results, _table(Kpi), own),
+        select("n", results, _table(Meting), f"kpi_id IN ({kpis})"),
+        select(
+            "v",
+            ["COUNT(*)", "SUM(versie)", "MAX(bijgewerkt_op)"],
+            _table(Traject),
+            f"id IN ({vervolg})",
+        ),
+        select(
+            "x",
+            ["COUNT(*)", "SUM(actiedomein_id)", "MAX(id)"],
+            _table(Traject.prioritaire_actiedomeinen.through),
+            own,
+        ),
+        select(
+            "y",
+            ["COUNT(*)", "SUM(beleidsinstrument_id)", "MAX(id)"],
+            _table(Traject.beleidsinstrumenten.through),
+            own,
+        ),
+        select("z", ["COUNT(*)", "SUM(user_id)", "MAX(id)"], coaches_table, own),
+        select(
+            "g",
+            [
+                "COUNT(*)",
+                "SUM(CASE WHEN naam_tonen THEN id ELSE 0 END)",
+                "SUM(LENGTH(publieke_naam))",
+            ],
+            _table(CoachProfiel),
+            f"user_id IN ({coaches})",
+        ),
+        select(
+            "h",
+            ["COUNT(*)", "SUM(LENGTH(first_name) + LENGTH(last_name))", "MAX(id)"],
+            _table(get_user_model()),
+            f"id IN ({coaches})",
+        ),
+        select("o", references, _table(Ondersteuningsmodule), "1 = 1"),
+        select("r", references, _table(Actiedomein), "1 = 1"),
+        select("s", references, _table(Beleidsinstrument), "1 = 1"),
+        select("e", references, _table(KpiDefinitie), "1 = 1"),
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def traject_version(traject, *, now=None) -> str:
+    """A digest that changes whenever the body of `traject`'s public page may: its own row
+    and its round's (as loaded with it, `select_related("ronde")`), what it is made of
+    (`_traject_sql`, one query), and the clock as its progress sees it (`ronde_version`)."""
+    now = now or timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    voorbij, achter = adapt(now), adapt(now - grace_period())
+    sql = _traject_sql(connection.vendor)
+    pk = traject.pk
+    # The moments' two parts read the clock before their trajectory; the rest only its id.
+    params = [voorbij, achter, pk, voorbij, achter, pk]
+    params += [pk] * (sql.count("%s") - len(params))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = sorted(tuple(str(value) for value in row) for row in cursor.fetchall())
+    ronde = traject.ronde
+    text = repr(
+        (
+            rows,
+            (traject.pk, traject.versie, traject.bijgewerkt_op),
+            (ronde.pk, ronde.naam, ronde.slug, ronde.start, ronde.einde, ronde.afgesloten_op),
+            timezone.localdate(now),
+            settings.BEHIND_PLAN_GRACE_DAYS,
+        )
+    )
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
