@@ -87,7 +87,7 @@ def test_warm_query_count_holds_with_twenty_times_the_data(
 ):
     _publish_some()
     if scale > 1:
-        multiply_programme(scale)
+        load_bulk(scale=scale, own_besturen=True, every_state=True)
     url = _sample_urls()[name]
     first = client.get(url)
     with django_assert_num_queries(WARM_QUERIES[name]):
