@@ -295,7 +295,7 @@ class VerslagForm(VersionMixin, forms.ModelForm):
     }
 
     class Meta:
-        model = Workshop  # replaced per moment kind by `verslag_form_for`
+        model = Workshop  # replaced per moment kind in coach/forms_uitkomst.py
         fields = [
             "status",
             "verslag",
@@ -403,16 +403,6 @@ class VerslagForm(VersionMixin, forms.ModelForm):
         ):
             self.add_error("bestand", "Kies het bestand bij deze titel.")
         return cleaned
-
-
-def verslag_form_for(model):
-    """The outcome form bound to the right model (workshop or coaching moment)."""
-    meta = type("Meta", (VerslagForm.Meta,), {"model": model})
-    return type(f"{model.__name__}VerslagForm", (VerslagForm,), {"Meta": meta})
-
-
-WorkshopVerslagForm = verslag_form_for(Workshop)
-CoachingsmomentVerslagForm = verslag_form_for(Coachingsmoment)
 
 
 class PublishForm(VersionMixin, forms.Form):

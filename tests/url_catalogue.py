@@ -11,6 +11,8 @@ who may open a new page.
 - COACH_WIDE    any logged-in coach or manager, not tied to one trajectory (e.g. a dashboard)
 - PER_TRAJECT   a coach's work on one trajectory: 404 for coaches of other trajectories
 - MANAGER_ONLY  programme managers (staff) only: 403 for coaches too; walks open it as a manager
+- MOVED         a former address: a permanent redirect (301), for anyone, to the page that
+                replaced it; that page applies its own rules, so the walks skip these
 
 Everything but PUBLIC and ACCOUNT is refused to anonymous visitors (login redirect, 403 or
 404). The `admin` namespace is Django's own and checked as a whole.
@@ -90,6 +92,12 @@ ACCOUNT = {
 COACH_WIDE = {"coach:dashboard"}
 MANAGER_ONLY = {"coach:opvolging"}
 PER_TRAJECT: set[str] = set()  # every other coach URL; filled in below, after `walk`
+# The separate report page and its publish buttons, replaced by the one outcome page.
+MOVED = {
+    f"coach:{soort}_{old}_oud"
+    for soort in ("workshop", "coachingsmoment")
+    for old in ("verslag", "publiceren", "depubliceren")
+}
 
 ADMIN_NAMESPACES = {"admin"}
 # URLs that do not answer with an HTML page (files, feeds, data).
@@ -137,12 +145,14 @@ def project_routes() -> list[Route]:
 # The coach namespace is for work on one trajectory unless listed in COACH_WIDE; the tests then
 # prove a coach of another trajectory gets 404 on each of them.
 PER_TRAJECT.update(
-    r.name for r in walk() if r.namespace == "coach" and r.name not in COACH_WIDE | MANAGER_ONLY
+    r.name
+    for r in walk()
+    if r.namespace == "coach" and r.name not in COACH_WIDE | MANAGER_ONLY | MOVED
 )
 
 
 def unclassified(routes) -> list[Route]:
-    known = PUBLIC | ACCOUNT | COACH_WIDE | PER_TRAJECT | MANAGER_ONLY
+    known = PUBLIC | ACCOUNT | COACH_WIDE | PER_TRAJECT | MANAGER_ONLY | MOVED
     return [r for r in routes if r.name not in known]
 
 

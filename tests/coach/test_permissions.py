@@ -56,6 +56,9 @@ FORM = profile(get=own(200), post=own(400))
 CONFIRM = profile(get=own(200), post=own(302))
 # A POST-only action that ends in a redirect.
 ACTION = profile(get=405, post=own(302))
+# A former address: everyone, anonymous visitors included, is sent on permanently (301) to the
+# page that replaced it, which then applies its own rules.
+MOVED = {method: dict.fromkeys(ROLES, 301) for method in ("GET", "POST")}
 
 EXPECTED = {
     "dashboard": OVERVIEW,
@@ -73,9 +76,9 @@ EXPECTED = {
         for name, expected in {
             "nieuw": FORM,
             "bewerken": FORM,
-            "verslag": FORM,
-            "publiceren": ACTION,
-            "depubliceren": ACTION,
+            "verslag_oud": MOVED,
+            "publiceren_oud": MOVED,
+            "depubliceren_oud": MOVED,
             "voorleggen": ACTION,
             "verwijderen": CONFIRM,
             "geschiedenis": PAGE,
@@ -177,6 +180,9 @@ def test_permission_matrix(client, world, name, params, method, role):
         assert response.status_code == expected, (url, method, role, response.status_code)
         if expected == 302:
             assert response["Location"].startswith("/coach/"), response["Location"]
+        if expected == 301:
+            target = name.split("_", 1)[0] + "_uitkomst"
+            assert response["Location"] == url_for(target, params, world), response["Location"]
 
 
 def test_logged_in_user_outside_the_coaches_group_gets_403(client, world, django_user_model):
@@ -192,5 +198,5 @@ def test_other_coach_cannot_reach_an_attachment_through_their_own_trajectory(cli
     client.force_login(world.other_coach)
     url = reverse("coach:bijlage", args=[world.other_traject.slug, world.bijlage.pk])
     assert client.get(url).status_code == 404
-    url = reverse("coach:workshop_verslag", args=[world.other_traject.slug, world.workshop.pk])
+    url = reverse("coach:workshop_uitkomst", args=[world.other_traject.slug, world.workshop.pk])
     assert client.get(url).status_code == 404

@@ -243,8 +243,9 @@ def test_measurement_is_saved_and_the_latest_shows_publicly(logged_in, pilot, kp
     workshop = factories.make_workshop(
         pilot, gepland_op=timezone.now() - timedelta(days=1), verslag="Het verloop."
     )
-    publish = reverse("coach:workshop_publiceren", args=[pilot.slug, workshop.pk])
-    assert logged_in.post(publish, {"versie": workshop.versie}).status_code == 302
+    publish = reverse("coach:workshop_uitkomst_publicatie", args=[pilot.slug, workshop.pk])
+    data = {"versie": workshop.versie, "actie": "publiceren"}
+    assert logged_in.post(publish, data).status_code == 302
     kpi.refresh_from_db()
     assert kpi.gepubliceerd and kpi.gepubliceerd_op is not None
     assert not kpi.metingen.filter(gepubliceerd=False).exists()
