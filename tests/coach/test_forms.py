@@ -1,9 +1,11 @@
 """Every coach form: valid input saves and shows where it should; bad input changes nothing."""
 
 import errno
+import inspect
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -553,3 +555,44 @@ def test_update_in_the_future_is_refused(coach_client, world):
     response = coach_client.post(url, data)
     assert response.status_code == 400
     assert "toekomst" in str(response.context["form"].errors["datum"])
+
+
+def _coach_model_forms():
+    from coach import forms as coach_forms
+    from coach import forms_resultaten, forms_uitkomst
+
+    found = []
+    for module in (coach_forms, forms_resultaten, forms_uitkomst):
+        for value in vars(module).values():
+            meta = getattr(value, "_meta", None)
+            if (
+                isinstance(value, type)
+                and getattr(meta, "model", None) is not None
+                and value.__module__ == module.__name__
+                and not value.__name__.startswith("_")
+            ):
+                found.append(value)
+    return found
+
+
+@pytest.mark.parametrize("form_class", _coach_model_forms(), ids=lambda c: c.__name__)
+def test_every_coach_text_area_takes_its_limit_from_the_model(world, form_class):
+    from django import forms
+
+    kwargs = {}
+    if "kpi" in inspect.signature(form_class.__init__).parameters:
+        kwargs["kpi"] = factories.make_kpi(world.traject, naam="Hergebruik", eenheid="kg")
+    try:
+        form = form_class(traject=world.traject, **kwargs)
+    except TypeError:  # a form that needs no trajectory
+        form = form_class(**kwargs)
+    areas = {n: f for n, f in form.fields.items() if isinstance(f.widget, forms.Textarea)}
+    for name, field in areas.items():
+        limit = form_class._meta.model._meta.get_field(name).max_length
+        assert limit, f"{form_class._meta.model.__name__}.{name} has no max_length"
+        assert field.max_length == limit
+        assert field.widget.attrs["maxlength"] == str(limit)
+        assert field.widget.attrs.get("rows"), f"{form_class.__name__}.{name} lost its rows"
+        assert field.clean("x" * limit) == "x" * limit
+        with pytest.raises(ValidationError):
+            field.clean("x" * (limit + 1))
