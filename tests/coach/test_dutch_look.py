@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.coach.helpers import moment_url
-from tests.coach.resultaten_urls import resultaten_kwargs
+from tests.url_catalogue import resultaten_kwargs
 from workshops.models import Workshop
 
 

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from tests import factories
 from tests.coach.helpers import moment_url, snapshot
-from tests.coach.resultaten_urls import count_results, resultaten_kwargs
+from tests.coach.resultaten_data import count_results
 from tests.coach.uitkomst_helpers import page_data
+from tests.url_catalogue import resultaten_kwargs
 from trajecten.models import (
     Actiedomein,
     Beleidsactie,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from coach import forms_resultaten
 from coach.views import resultaten as views_resultaten
 from tests import factories
-from tests.coach.resultaten_urls import count_results, fill_pilot_results, fill_strategy_results
+from tests.coach.resultaten_data import count_results, fill_pilot_results, fill_strategy_results
 from trajecten import services
 from trajecten.models import (
     Actiedomein,
@@ -428,10 +428,10 @@ def test_editing_a_module_keeps_its_own_choice(logged_in, refs, pilot):
     ],
 )
 def test_delete_asks_first_then_deletes_with_history(logged_in, strategie, pilot, key, model):
-    from tests.coach.resultaten_urls import _make_one
+    from tests.url_catalogue import make_result
 
     traject = strategie if model in services.RESULTS_BY_SOORT["strategie"] else pilot
-    item = _make_one(key, traject)
+    item = make_result(key, traject)
     url = reverse(f"coach:resultaten_{key}_verwijderen", args=[traject.slug, item.pk])
 
     response = logged_in.get(url)
