@@ -7,7 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.core.validators import MaxValueValidator
 from django.db.models.utils import get_blank_choice_label
 from django.utils import timezone
 
@@ -35,13 +35,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
-
-
-def _limit(field: forms.CharField, length: int) -> None:
-    """A maximum length for a text field whose model column has none."""
-    field.max_length = length
-    field.validators.append(MaxLengthValidator(length))
-    field.widget.attrs["maxlength"] = str(length)
 
 
 EMPTY_CHOICE = "— kies —"
@@ -187,7 +180,6 @@ class WorkshopForm(_ScheduleMixin):
         self.fields["volgnummer"].min_value = 1
         self.fields["volgnummer"].max_value = 20
         self.fields["volgnummer"].widget.attrs.update(min=1, max=20)
-        _limit(self.fields["thema"], 4000)
         self.fields["thema"].widget.attrs["rows"] = 4
 
     def clean_volgnummer(self):
@@ -286,16 +278,8 @@ class VerslagForm(VersionMixin, forms.ModelForm):
         help_text="Publieke bijlagen verschijnen bij het verslag zodra het gepubliceerd is.",
     )
 
-    LIMITS = {
-        "verslag": 20000,
-        "interne_notities": 20000,
-        "aanwezigen": 2000,
-        "beslissingen": 8000,
-        "volgende_stappen": 8000,
-    }
-
     class Meta:
-        model = Workshop  # replaced per moment kind by `verslag_form_for`
+        model = Workshop  # replaced per moment kind in coach/forms_uitkomst.py
         fields = [
             "status",
             "verslag",
@@ -319,8 +303,6 @@ class VerslagForm(VersionMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, limit in self.LIMITS.items():
-            _limit(self.fields[name], limit)
         self.fields["verslag"].widget.attrs["rows"] = 10
         for name in ("aanwezigen", "beslissingen", "volgende_stappen", "interne_notities"):
             self.fields[name].widget.attrs["rows"] = 3
@@ -405,16 +387,6 @@ class VerslagForm(VersionMixin, forms.ModelForm):
         return cleaned
 
 
-def verslag_form_for(model):
-    """The outcome form bound to the right model (workshop or coaching moment)."""
-    meta = type("Meta", (VerslagForm.Meta,), {"model": model})
-    return type(f"{model.__name__}VerslagForm", (VerslagForm,), {"Meta": meta})
-
-
-WorkshopVerslagForm = verslag_form_for(Workshop)
-CoachingsmomentVerslagForm = verslag_form_for(Coachingsmoment)
-
-
 class PublishForm(VersionMixin, forms.Form):
     """Publishing carries the version seen, so one publishes exactly what one read."""
 
@@ -441,7 +413,6 @@ class UpdateForm(VersionMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _limit(self.fields["tekst"], 10000)
         self.fields["tekst"].widget.attrs["rows"] = 6
         if not self.is_bound:
             self.initial["publiceren"] = self.instance.gepubliceerd

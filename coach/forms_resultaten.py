@@ -3,7 +3,6 @@
 from datetime import date
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from coach.forms import VersionMixin
@@ -21,18 +20,15 @@ from trajecten.models import (
     Traject,
 )
 
-# Free texts have no limit in the database; a page of text is plenty for one result.
-MAX_TEXT_LENGTH = 5000
 # Before this, a measurement date is a typing error rather than a measurement.
 EARLIEST_MEASUREMENT = date(2000, 1, 1)
 
 
-def _limit_textareas(form: forms.BaseForm) -> None:
+def _textarea_rows(form: forms.BaseForm) -> None:
+    """Free texts open four lines high; their limit comes from the model field."""
     for field in form.fields.values():
-        if isinstance(field.widget, forms.Textarea) and field.max_length is None:
-            field.max_length = MAX_TEXT_LENGTH
-            field.validators.append(MaxLengthValidator(MAX_TEXT_LENGTH))
-            field.widget.attrs.update(maxlength=str(MAX_TEXT_LENGTH), rows=4)
+        if isinstance(field.widget, forms.Textarea):
+            field.widget.attrs["rows"] = 4
 
 
 def _decimal_inputs(form: forms.BaseForm, *names: str) -> None:
@@ -71,7 +67,7 @@ class ResultForm(VersionMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.traject = traject
         self.instance.traject = traject
-        _limit_textareas(self)
+        _textarea_rows(self)
 
 
 class LopendInitiatiefForm(ResultForm):

@@ -5,6 +5,7 @@ URL names are Dutch and follow the paths: `<noun>` for the object's own page, `<
 """
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from coach.views import bijlagen, goedkeuring, momenten, opvolging, overzicht, uitkomst, updates
 
@@ -41,7 +42,6 @@ for soort, folder in (("workshop", "workshops"), ("coachingsmoment", "coachingsm
     urlpatterns += [
         path(f"{T}/{folder}/nieuw/", momenten.moment_create, kind, name=f"{soort}_nieuw"),
         path(f"{base}/", momenten.moment_plan, kind, name=f"{soort}_bewerken"),
-        path(f"{base}/verslag/", momenten.moment_verslag, kind, name=f"{soort}_verslag"),
         # The one page per outcome: planning, report, attachments and results together.
         path(f"{base}/uitkomst/", uitkomst.moment_uitkomst, kind, name=f"{soort}_uitkomst"),
         path(
@@ -56,13 +56,6 @@ for soort, folder in (("workshop", "workshops"), ("coachingsmoment", "coachingsm
             kind,
             name=f"{soort}_uitkomst_publicatie",
         ),
-        path(f"{base}/publiceren/", momenten.moment_publish, kind, name=f"{soort}_publiceren"),
-        path(
-            f"{base}/depubliceren/",
-            momenten.moment_unpublish,
-            kind,
-            name=f"{soort}_depubliceren",
-        ),
         path(f"{base}/verwijderen/", momenten.moment_delete, kind, name=f"{soort}_verwijderen"),
         path(f"{base}/voorleggen/", goedkeuring.moment_submit, kind, name=f"{soort}_voorleggen"),
         path(
@@ -71,4 +64,11 @@ for soort, folder in (("workshop", "workshops"), ("coachingsmoment", "coachingsm
             kind,
             name=f"{soort}_geschiedenis",
         ),
+    ]
+    # The former separate report page and its publish buttons live on in bookmarks and mails:
+    # a permanent redirect to the outcome page, which holds the report and its publication.
+    outcome = RedirectView.as_view(pattern_name=f"coach:{soort}_uitkomst", permanent=True)
+    urlpatterns += [
+        path(f"{base}/{old}/", outcome, name=f"{soort}_{old}_oud")
+        for old in ("verslag", "publiceren", "depubliceren")
     ]

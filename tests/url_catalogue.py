@@ -11,6 +11,8 @@ who may open a new page.
 - COACH_WIDE    any logged-in coach or manager, not tied to one trajectory (e.g. a dashboard)
 - PER_TRAJECT   a coach's work on one trajectory: 404 for coaches of other trajectories
 - MANAGER_ONLY  programme managers (staff) only: 403 for coaches too; walks open it as a manager
+- MOVED         a former address: a permanent redirect (301), for anyone, to the page that
+                replaced it; that page applies its own rules, so the walks skip these
 
 Everything but PUBLIC and ACCOUNT is refused to anonymous visitors (login redirect, 403 or
 404). The `admin` namespace is Django's own and checked as a whole.
@@ -19,6 +21,12 @@ When the walk cannot find arguments for a URL, add a function to SAMPLE_KWARGS t
 them from the `World` (the sample data built below). `all_public_urls()` gives every public
 page for every object in the database (each bestuur, trajectory, ...); a PUBLIC name without an
 entry in `BUILDERS` fails it, so a new page cannot be forgotten there either.
+
+The coach workspace is also listed role by role (`COACH_EXPECTED`, at the end): what each coach
+URL answers per method to an anonymous visitor, the trajectory's coach, a coach of another
+trajectory and a manager, with the structured-results URLs (`RESULTATEN_URLS`) and
+`resultaten_kwargs` to make the result a URL is about. tests/coach/test_permissions.py walks it
+and checks it agrees with the lists above.
 """
 
 import io
@@ -34,7 +42,18 @@ from django.urls.resolvers import RoutePattern
 from besturen.models import Bestuur
 from portaal.opendata import BY_SLUG
 from tests import factories
-from trajecten.models import Ronde, Traject
+from trajecten.models import (
+    Beleidsactie,
+    GekozenModule,
+    Kpi,
+    LopendInitiatief,
+    Meting,
+    Ondersteuningsmodule,
+    Partner,
+    Pilotkandidaat,
+    Ronde,
+    Traject,
+)
 from volgen.services import confirm_token, unsubscribe_token
 from workshops.models import Bijlage, Workshop
 
@@ -90,6 +109,12 @@ ACCOUNT = {
 COACH_WIDE = {"coach:dashboard"}
 MANAGER_ONLY = {"coach:opvolging"}
 PER_TRAJECT: set[str] = set()  # every other coach URL; filled in below, after `walk`
+# The separate report page and its publish buttons, replaced by the one outcome page.
+MOVED = {
+    f"coach:{soort}_{old}_oud"
+    for soort in ("workshop", "coachingsmoment")
+    for old in ("verslag", "publiceren", "depubliceren")
+}
 
 ADMIN_NAMESPACES = {"admin"}
 # URLs that do not answer with an HTML page (files, feeds, data).
@@ -137,12 +162,14 @@ def project_routes() -> list[Route]:
 # The coach namespace is for work on one trajectory unless listed in COACH_WIDE; the tests then
 # prove a coach of another trajectory gets 404 on each of them.
 PER_TRAJECT.update(
-    r.name for r in walk() if r.namespace == "coach" and r.name not in COACH_WIDE | MANAGER_ONLY
+    r.name
+    for r in walk()
+    if r.namespace == "coach" and r.name not in COACH_WIDE | MANAGER_ONLY | MOVED
 )
 
 
 def unclassified(routes) -> list[Route]:
-    known = PUBLIC | ACCOUNT | COACH_WIDE | PER_TRAJECT | MANAGER_ONLY
+    known = PUBLIC | ACCOUNT | COACH_WIDE | PER_TRAJECT | MANAGER_ONLY | MOVED
     return [r for r in routes if r.name not in known]
 
 
@@ -419,3 +446,219 @@ def all_public_urls() -> list[str]:
     missing = PUBLIC - BUILDERS.keys()
     assert not missing, f"Public URL names without a builder in tests/url_catalogue.py: {missing}"
     return [url for name in sorted(BUILDERS) for url in BUILDERS[name]()]
+
+
+# The coach workspace role by role: what each URL of the `coach` namespace answers per method to
+# an anonymous visitor, the trajectory's own coach, a coach of another trajectory and a manager.
+# tests/coach/test_permissions.py walks every coach URL x role x GET/POST against it, with the
+# `World` of tests/coach/conftest.py; a coach URL missing here fails there.
+
+ANON, COACH, OTHER, MANAGER = "anonymous", "coach", "other_coach", "manager"
+ROLES = (ANON, COACH, OTHER, MANAGER)
+LOGIN = "login"  # anonymous visitors are redirected to the login page
+
+
+def profile(get: dict | int, post: dict | int) -> dict:
+    """Expected status per method and role; an int is the same answer for every logged-in role."""
+
+    def expand(answer):
+        if isinstance(answer, int):
+            answer = {COACH: answer, OTHER: answer, MANAGER: answer}
+        return {ANON: LOGIN, **answer}
+
+    return {"GET": expand(get), "POST": expand(post)}
+
+
+def own(ok: int) -> dict:
+    """The coach of this trajectory and a manager get `ok`; the other coach gets 404."""
+    return {COACH: ok, OTHER: 404, MANAGER: ok}
+
+
+# A read-only page about no particular trajectory.
+OVERVIEW = profile(get=200, post=405)
+# A read-only page for programme managers only: coaches get 403.
+MANAGER_PAGE = profile(
+    get={COACH: 403, OTHER: 403, MANAGER: 200}, post={COACH: 403, OTHER: 403, MANAGER: 405}
+)
+# A read-only page of one trajectory.
+PAGE = profile(get=own(200), post=405)
+# A form: GET shows it, an empty POST re-renders it with errors (400).
+FORM = profile(get=own(200), post=own(400))
+# A confirmation page: GET asks, POST does it and redirects.
+CONFIRM = profile(get=own(200), post=own(302))
+# A POST-only action that ends in a redirect.
+ACTION = profile(get=405, post=own(302))
+# A former address (MOVED): everyone is sent on permanently (301) to the page that replaced it.
+REDIRECT = {method: dict.fromkeys(ROLES, 301) for method in ("GET", "POST")}
+
+# The structured-results pages: each name with what its kwargs are, which methods it answers
+# and the kind of trajectory it belongs to. GET answers 200 for the trajectory's coach and a
+# manager on every one; POST on a confirmation page deletes, so walk POST only where intended.
+STRATEGIE = Traject.Soort.STRATEGIE
+PILOOT = Traject.Soort.PILOOTPROJECT
+
+_SLUG_ANY = "slug: any trajectory"
+_SLUG_S = "slug: a strategy trajectory"
+_SLUG_P = "slug: a pilot trajectory"
+_GP = ["GET", "POST"]
+
+RESULTATEN_URLS: dict[str, dict] = {
+    "resultaten": {"kwargs": _SLUG_ANY, "methods": ["GET"], "soort": None},
+    "resultaten_prioriteiten": {"kwargs": _SLUG_S, "methods": ["GET", "POST"], "soort": STRATEGIE},
+}
+for _key, _model, _soort in [
+    ("initiatief", "LopendInitiatief", STRATEGIE),
+    ("beleidsactie", "Beleidsactie", STRATEGIE),
+    ("pilotkandidaat", "Pilotkandidaat", STRATEGIE),
+    ("module", "GekozenModule", PILOOT),
+    ("partner", "Partner", PILOOT),
+    ("kpi", "Kpi", PILOOT),
+]:
+    _slug = _SLUG_S if _soort == STRATEGIE else _SLUG_P
+    _pk = f"{_slug}; pk: a {_model} of that trajectory"
+    RESULTATEN_URLS.update(
+        {
+            f"resultaten_{_key}_nieuw": {"kwargs": _slug, "methods": _GP, "soort": _soort},
+            f"resultaten_{_key}_bewerken": {"kwargs": _pk, "methods": _GP, "soort": _soort},
+            f"resultaten_{_key}_verwijderen": {
+                "kwargs": _pk + " (GET confirms, POST deletes)",
+                "methods": _GP,
+                "soort": _soort,
+            },
+            f"resultaten_{_key}_publicatie": {
+                "kwargs": _pk + " (POST only: publish or unpublish)",
+                "methods": ["POST"],
+                "soort": _soort,
+            },
+        }
+    )
+_KPI = f"{_SLUG_P}; kpi_pk: a Kpi of that trajectory"
+_METING = f"{_KPI}; pk: a Meting of that Kpi"
+RESULTATEN_URLS.update(
+    {
+        "resultaten_meting_nieuw": {"kwargs": _KPI, "methods": ["GET", "POST"], "soort": PILOOT},
+        "resultaten_meting_bewerken": {
+            "kwargs": _METING,
+            "methods": ["GET", "POST"],
+            "soort": PILOOT,
+        },
+        "resultaten_meting_verwijderen": {
+            "kwargs": _METING + " (GET confirms, POST deletes)",
+            "methods": ["GET", "POST"],
+            "soort": PILOOT,
+        },
+        "resultaten_meting_publicatie": {
+            "kwargs": _METING + " (POST only: publish or unpublish)",
+            "methods": ["POST"],
+            "soort": PILOOT,
+        },
+    }
+)
+
+
+def _results_profile(name: str) -> dict:
+    if name == "resultaten":
+        return PAGE
+    if name.endswith("_verwijderen"):
+        return CONFIRM
+    if name.endswith("_publicatie"):
+        return ACTION
+    return FORM
+
+
+COACH_EXPECTED = {
+    "dashboard": OVERVIEW,
+    "opvolging": MANAGER_PAGE,
+    "traject": PAGE,
+    "bijlage": PAGE,
+    "bijlage_bewerken": FORM,
+    "bijlage_verwijderen": CONFIRM,
+    "update_nieuw": FORM,
+    "update_bewerken": FORM,
+    "update_verwijderen": CONFIRM,
+    **{
+        f"{soort}_{name}": expected
+        for soort in ("workshop", "coachingsmoment")
+        for name, expected in {
+            "nieuw": FORM,
+            "bewerken": FORM,
+            "voorleggen": ACTION,
+            "verwijderen": CONFIRM,
+            "geschiedenis": PAGE,
+            "uitkomst": FORM,
+            "uitkomst_voorbeeld": PAGE,
+            "uitkomst_publicatie": ACTION,
+            "verslag_oud": REDIRECT,
+            "publiceren_oud": REDIRECT,
+            "depubliceren_oud": REDIRECT,
+        }.items()
+    },
+    **{name: _results_profile(name) for name in RESULTATEN_URLS},
+}
+
+# How to fill each path parameter from the coach tests' `World`; URLs with the same parameter
+# names share these.
+COACH_KWARGS = {
+    "slug": lambda world: world.traject.slug,
+    "workshop_pk": lambda world: world.workshop.pk,
+    "coachingsmoment_pk": lambda world: world.coachingsmoment.pk,
+    "bijlage_pk": lambda world: world.bijlage.pk,
+    "update_pk": lambda world: world.update.pk,
+}
+
+# All kwargs of one URL where a parameter name means something else per URL.
+COACH_URL_KWARGS = {
+    # Coaching moments are planned on pilot tracks only (a strategy track answers 400).
+    "coachingsmoment_nieuw": lambda world: {"slug": world.pilot_traject.slug},
+    **{
+        name: (
+            lambda world, name=name: resultaten_kwargs(
+                name, strategie=world.traject, pilot=world.pilot_traject
+            )
+        )
+        for name in RESULTATEN_URLS
+    },
+}
+
+
+def reference_term(model, naam: str, **extra):
+    item, _ = model.objects.get_or_create(
+        slug=f"test-{model.__name__.lower()}-{naam}".lower().replace(" ", "-"),
+        defaults={"naam": f"{naam} ({model._meta.verbose_name})", **extra},
+    )
+    return item
+
+
+def resultaten_kwargs(name: str, *, strategie: Traject, pilot: Traject) -> dict:
+    """Real kwargs for a URL name; creates the result the URL is about when it needs one."""
+    soort = RESULTATEN_URLS[name]["soort"]
+    traject = pilot if soort == PILOOT else strategie
+    kwargs = {"slug": traject.slug}
+    if name.endswith(("_bewerken", "_verwijderen", "_publicatie")):
+        if name.startswith("resultaten_meting_"):
+            kpi = Kpi.objects.create(traject=pilot, naam="Bezoekers", eenheid="per jaar")
+            meting = Meting.objects.create(kpi=kpi, datum=date(2023, 3, 1), waarde=10)
+            return {**kwargs, "kpi_pk": kpi.pk, "pk": meting.pk}
+        key = name.removeprefix("resultaten_").rsplit("_", 1)[0]
+        kwargs["pk"] = make_result(key, traject).pk
+    elif name == "resultaten_meting_nieuw":
+        kpi = Kpi.objects.create(traject=pilot, naam="Bezoekers", eenheid="per jaar")
+        kwargs["kpi_pk"] = kpi.pk
+    return kwargs
+
+
+def make_result(key: str, traject: Traject):
+    if key == "initiatief":
+        return LopendInitiatief.objects.create(traject=traject, naam="Repaircafé")
+    if key == "beleidsactie":
+        return Beleidsactie.objects.create(traject=traject, titel="Circulair aankopen")
+    if key == "pilotkandidaat":
+        return Pilotkandidaat.objects.create(traject=traject, naam="Materialenbank")
+    if key == "module":
+        module = reference_term(Ondersteuningsmodule, f"module voor {traject.slug}")
+        return GekozenModule.objects.create(traject=traject, module=module)
+    if key == "partner":
+        return Partner.objects.create(traject=traject, naam="Kringwinkel")
+    if key == "kpi":
+        return Kpi.objects.create(traject=traject, naam="Bezoekers", eenheid="per jaar")
+    raise KeyError(key)

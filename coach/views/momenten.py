@@ -1,12 +1,14 @@
-"""Workshops and coaching moments: plan, log the outcome, publish, delete, read the history."""
+"""Workshops and coaching moments: plan, delete, read the history.
+
+The outcome (report, attachments, results) and its publication: coach/views/uitkomst.py.
+"""
 
 import copy
 from dataclasses import dataclass
-from typing import cast
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from coach import forms
 from coach.access import coach_required, traject_for_coach
@@ -18,10 +20,9 @@ from coach.views.shared import (
     traject_url,
 )
 from trajecten.models import Traject
-from trajecten.versioning import StaleEdit, changes_between
+from trajecten.versioning import changes_between
 from workshops import services
-from workshops.models import Bijlage, Coachingsmoment, Moment, Workshop
-from workshops.uploads import UploadNotStored
+from workshops.models import Bijlage, Coachingsmoment, Workshop
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,6 @@ class Kind:
     model: type[Workshop] | type[Coachingsmoment]
     create_form: type
     edit_form: type
-    verslag_form: type
     label: str
     related_name: str
 
@@ -43,7 +43,6 @@ KINDS = {
         Workshop,
         forms.WorkshopForm,
         forms.WorkshopEditForm,
-        forms.WorkshopVerslagForm,
         "workshop",
         "workshops",
     ),
@@ -52,7 +51,6 @@ KINDS = {
         Coachingsmoment,
         forms.CoachingsmomentForm,
         forms.CoachingsmomentEditForm,
-        forms.CoachingsmomentVerslagForm,
         "coachingsmoment",
         "coachingsmomenten",
     ),
@@ -135,79 +133,11 @@ def moment_plan(request, slug, soort, **ids):
     )
 
 
-# Logging the outcome.
-
-
-@coach_required
-@require_form_methods
-def moment_verslag(request, slug, soort, **ids):
-    traject, moment, kind = _moment(request, slug, soort, ids)
-    saved = _saved(moment)
-    form = kind.verslag_form(request.POST or None, request.FILES or None, instance=moment)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        attachments = form.new_attachments()
-        try:
-            conflict = save_or_conflict(
-                lambda: services.moment_save(
-                    moment=form.instance,
-                    base_versie=form.base_versie,
-                    fields=form.saved_fields,
-                    attachments=attachments,
-                    by=request.user,
-                )
-            )
-        except UploadNotStored as not_stored:  # a full disk: nothing saved, the form kept (400)
-            form.add_error("bestand", not_stored)
-            return _verslag_page(request, traject, kind, saved, form, None)
-        if conflict is not None:
-            saved = _saved(conflict.current)
-            saved.traject = traject
-            form = form.rebound_on(conflict)
-        else:
-            if moment.gepubliceerd:
-                messages.success(
-                    request, "Het verslag is opgeslagen; de publieke pagina toont het."
-                )
-            else:
-                messages.success(
-                    request,
-                    "Het verslag is opgeslagen als klad; het wordt pas publiek na publiceren.",
-                )
-            for attachment in attachments:
-                messages.success(
-                    request, f"Bijlage '{attachment.checked.bestandsnaam}' toegevoegd."
-                )
-            return redirect(moment_url("verslag", moment))
-    elif request.method == "POST" and "bestand" in form.errors:
-        messages.error(
-            request,
-            "Het bestand werd geweigerd (zie hieronder). Uw tekst is bewaard in het formulier; "
-            "kies het bestand opnieuw of laat het veld leeg.",
-        )
-    return _verslag_page(request, traject, kind, saved, form, conflict)
-
-
-def _verslag_page(request, traject, kind, saved, form, conflict):
-    """The report page: `saved` is the moment as stored, `form` what the coach has in hand."""
-    return render(
-        request,
-        "coach/verslag_form.html",
-        {
-            "form": form,
-            "traject": traject,
-            "kind": kind,
-            "moment": saved,
-            "conflict": conflict,
-            "publish_form": forms.PublishForm(initial={"versie": saved.versie}),
-            "goedkeuring": _signoff_state(saved),
-        },
-        status=form_status(request, conflict),
-    )
+# Sign-off, shown on the outcome page (coach/views/uitkomst.py).
 
 
 def _signoff_state(moment) -> dict:
-    """What the report page says about sign-off: required?, the contact, the latest answer."""
+    """What the outcome page says about sign-off: required?, the contact, the latest answer."""
     from coach import goedkeuring
 
     verzoek = moment.goedkeuringen.first()
@@ -219,59 +149,6 @@ def _signoff_state(moment) -> dict:
         "verzoek": verzoek,
         "verouderd": verzoek is not None and verzoek.is_open and verzoek.versie != moment.versie,
     }
-
-
-@coach_required
-@require_POST
-def moment_publish(request, slug, soort, **ids):
-    return _publication(request, slug, soort, ids, publish=True)
-
-
-@coach_required
-@require_POST
-def moment_unpublish(request, slug, soort, **ids):
-    return _publication(request, slug, soort, ids, publish=False)
-
-
-def _publication(request, slug, soort, ids, *, publish: bool):
-    """(Un)publish exactly the version the coach read.
-
-    A stale page is refused with a 409: the report page again, as it is stored now, with what
-    changed since and by whom, so the coach reads it before deciding again.
-    """
-    traject, moment, kind = _moment(request, slug, soort, ids)
-    form = forms.PublishForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Het formulier was onvolledig; probeer opnieuw.")
-        return redirect(moment_url("verslag", moment))
-    service = services.moment_publish if publish else services.moment_unpublish
-    try:
-        service(moment=moment, by=request.user, base_versie=form.base_versie)
-    except StaleEdit as stale:
-        current = cast(Moment, stale.current)
-        current.traject = traject
-        form = kind.verslag_form(instance=current)
-        return _verslag_page(request, traject, kind, _saved(current), form, stale)
-    except services.ApprovalRequired as error:
-        # Blocked until the participant approves: 409, the report page saying what to do.
-        messages.error(request, str(error))
-        current = type(moment).objects.get(pk=moment.pk)
-        current.traject = traject
-        response = _verslag_page(
-            request, traject, kind, _saved(current), kind.verslag_form(instance=current), None
-        )
-        response.status_code = 409
-        return response
-    except services.ReportError as error:
-        messages.error(request, str(error))
-    else:
-        if publish:
-            messages.success(request, "Het verslag is gepubliceerd en staat op de publieke pagina.")
-        else:
-            messages.success(
-                request, "Het verslag is niet langer publiek; de tekst blijft bewaard als klad."
-            )
-    return redirect(moment_url("verslag", moment))
 
 
 @coach_required

@@ -4,7 +4,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-from tests.coach.helpers import moment_url, snapshot, verslag_data
+from tests.coach.helpers import moment_url, snapshot
+from tests.coach.uitkomst_helpers import uitkomst_data
 from workshops.models import Workshop
 
 
@@ -15,10 +16,12 @@ def test_stale_save_is_refused_with_a_diff_and_keeps_the_input(world):
     first, second = Client(), Client()
     first.force_login(world.coach)
     second.force_login(colleague)
-    url = moment_url("verslag", workshop)
+    url = moment_url("uitkomst", workshop)
     # Both open the form on version 1.
-    data_first = verslag_data(workshop, verslag="Versie van de eerste coach", beslissingen="B1")
-    data_second = verslag_data(workshop, verslag="Versie van de tweede coach")
+    data_first = uitkomst_data(
+        first, workshop, verslag="Versie van de eerste coach", beslissingen="B1"
+    )
+    data_second = uitkomst_data(second, workshop, verslag="Versie van de tweede coach")
     assert first.get(url).context["form"].initial["versie"] == 1
 
     assert first.post(url, data_first).status_code == 302
@@ -64,8 +67,12 @@ def test_stale_plan_edit_is_refused_too(world):
 
 def test_publishing_a_stale_page_is_refused(coach_client, world):
     workshop = world.workshop
-    coach_client.post(moment_url("verslag", workshop), verslag_data(workshop, verslag="Nieuw"))
-    response = coach_client.post(moment_url("publiceren", workshop), {"versie": 1})
+    coach_client.post(
+        moment_url("uitkomst", workshop), uitkomst_data(coach_client, workshop, verslag="Nieuw")
+    )
+    response = coach_client.post(
+        moment_url("uitkomst_publicatie", workshop), {"versie": 1, "actie": "publiceren"}
+    )
     assert response.status_code == 409
     assert response.context["conflict"].by == "coach"
     workshop.refresh_from_db()
@@ -75,10 +82,14 @@ def test_publishing_a_stale_page_is_refused(coach_client, world):
 def test_history_page_shows_who_when_and_what(coach_client, world):
     workshop = world.workshop
     coach_client.post(
-        moment_url("verslag", workshop),
-        verslag_data(workshop, verslag="Aangepaste tekst", interne_notities="Notitie"),
+        moment_url("uitkomst", workshop),
+        uitkomst_data(
+            coach_client, workshop, verslag="Aangepaste tekst", interne_notities="Notitie"
+        ),
     )
-    coach_client.post(moment_url("publiceren", workshop), {"versie": 2})
+    coach_client.post(
+        moment_url("uitkomst_publicatie", workshop), {"versie": 2, "actie": "publiceren"}
+    )
     response = coach_client.get(moment_url("geschiedenis", workshop))
     assert response.status_code == 200
     rows = response.context["rows"]
@@ -100,7 +111,9 @@ def test_history_lists_attachment_changes_including_deleted_ones(coach_client, w
 
 def test_manager_restores_a_deleted_report_in_admin(coach_client, client, world):
     workshop = world.workshop
-    coach_client.post(moment_url("verslag", workshop), verslag_data(workshop, verslag="Bewaard"))
+    coach_client.post(
+        moment_url("uitkomst", workshop), uitkomst_data(coach_client, workshop, verslag="Bewaard")
+    )
     coach_client.post(moment_url("verwijderen", workshop))
     record = Workshop.history.filter(id=workshop.pk, history_type="-").get()
     client.force_login(world.manager)

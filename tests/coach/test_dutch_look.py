@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.coach.helpers import moment_url
-from tests.coach.resultaten_urls import resultaten_kwargs
+from tests.url_catalogue import resultaten_kwargs
 from workshops.models import Workshop
 
 
@@ -16,7 +16,12 @@ def test_history_shows_flags_as_ja_nee_and_times_in_brussels(coach_client, world
     Workshop.objects.filter(pk=workshop.pk).update(
         gepland_op=datetime(2023, 2, 14, 8, 30, tzinfo=UTC)
     )
-    assert coach_client.post(moment_url("publiceren", workshop), {"versie": 1}).status_code == 302
+    assert (
+        coach_client.post(
+            moment_url("uitkomst_publicatie", workshop), {"versie": 1, "actie": "publiceren"}
+        ).status_code
+        == 302
+    )
     rows = coach_client.get(moment_url("geschiedenis", workshop)).context["rows"]
     assert {c.label for c in rows[0]["changes"]} >= {"gepubliceerd", "datum en uur"}
     text = coach_client.get(moment_url("geschiedenis", workshop)).text

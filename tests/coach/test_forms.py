@@ -1,16 +1,19 @@
 """Every coach form: valid input saves and shows where it should; bad input changes nothing."""
 
 import errno
+import inspect
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
 from tests.coach.conftest import PDF_BYTES, png_bytes
-from tests.coach.helpers import moment_url, snapshot, verslag_data
+from tests.coach.helpers import moment_url, snapshot
+from tests.coach.uitkomst_helpers import uitkomst_data
 from trajecten.models import Update
 from workshops.models import Bijlage, Coachingsmoment, Workshop
 
@@ -175,10 +178,11 @@ def test_invalid_coaching_moment_is_refused(coach_client, world, changes):
 
 def test_report_is_sanitised_and_public_only_after_publishing(coach_client, world):
     workshop = world.workshop
-    url = moment_url("verslag", workshop)
+    url = moment_url("uitkomst", workshop)
     response = coach_client.post(
         url,
-        verslag_data(
+        uitkomst_data(
+            coach_client,
             workshop,
             verslag=HOSTILE,
             interne_notities="GEHEIM-INTERN",
@@ -198,7 +202,10 @@ def test_report_is_sanitised_and_public_only_after_publishing(coach_client, worl
     assert "Goed gesprek" not in coach_client.get(public_url).text
     assert "Goed gesprek" not in coach_client.get(world.traject.get_absolute_url()).text
 
-    response = coach_client.post(moment_url("publiceren", workshop), {"versie": workshop.versie})
+    response = coach_client.post(
+        moment_url("uitkomst_publicatie", workshop),
+        {"versie": workshop.versie, "actie": "publiceren"},
+    )
     assert response.status_code == 302
     workshop.refresh_from_db()
     assert workshop.gepubliceerd and workshop.gepubliceerd_op and workshop.is_held
@@ -208,7 +215,10 @@ def test_report_is_sanitised_and_public_only_after_publishing(coach_client, worl
         assert "GEHEIM-INTERN" not in text
         assert "alert(" not in text
 
-    coach_client.post(moment_url("depubliceren", workshop), {"versie": workshop.versie})
+    coach_client.post(
+        moment_url("uitkomst_publicatie", workshop),
+        {"versie": workshop.versie, "actie": "depubliceren"},
+    )
     workshop.refresh_from_db()
     assert not workshop.gepubliceerd and workshop.gepubliceerd_op is None
     assert "Goed gesprek" not in coach_client.get(public_url).text
@@ -234,7 +244,9 @@ def test_report_is_sanitised_and_public_only_after_publishing(coach_client, worl
 def test_invalid_report_is_refused_and_changes_nothing(coach_client, world, changes, field):
     workshop = world.workshop
     before = snapshot()
-    response = coach_client.post(moment_url("verslag", workshop), verslag_data(workshop, **changes))
+    response = coach_client.post(
+        moment_url("uitkomst", workshop), uitkomst_data(coach_client, workshop, **changes)
+    )
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert field in errors, errors
@@ -247,10 +259,13 @@ def test_a_future_moment_cannot_be_held_or_published(coach_client, world):
     workshop.save()
     before = snapshot()
     response = coach_client.post(
-        moment_url("verslag", workshop), verslag_data(workshop, status="gehouden")
+        moment_url("uitkomst", workshop), uitkomst_data(coach_client, workshop, status="gehouden")
     )
     assert response.status_code == 400
-    response = coach_client.post(moment_url("publiceren", workshop), {"versie": workshop.versie})
+    response = coach_client.post(
+        moment_url("uitkomst_publicatie", workshop),
+        {"versie": workshop.versie, "actie": "publiceren"},
+    )
     assert response.status_code == 302
     assert snapshot() == before
     messages = [str(m) for m in response.wsgi_request._messages]
@@ -259,7 +274,9 @@ def test_a_future_moment_cannot_be_held_or_published(coach_client, world):
 
 def test_publishing_needs_a_report(coach_client, world):
     moment = world.coachingsmoment
-    response = coach_client.post(moment_url("publiceren", moment), {"versie": moment.versie})
+    response = coach_client.post(
+        moment_url("uitkomst_publicatie", moment), {"versie": moment.versie, "actie": "publiceren"}
+    )
     assert response.status_code == 302
     moment.refresh_from_db()
     assert not moment.gepubliceerd
@@ -271,7 +288,7 @@ def test_a_published_report_cannot_be_emptied_or_reopened(coach_client, world):
     before = snapshot()
     for changes in ({"verslag": "  "}, {"status": "gepland"}):
         response = coach_client.post(
-            moment_url("verslag", workshop), verslag_data(workshop, **changes)
+            moment_url("uitkomst", workshop), uitkomst_data(coach_client, workshop, **changes)
         )
         assert response.status_code == 400
     assert snapshot() == before
@@ -287,10 +304,12 @@ def upload(name: str, content: bytes, content_type="application/octet-stream"):
 def test_several_attachments_are_added_in_one_save(coach_client, world):
     workshop = world.workshop
     files = [upload("foto.png", png_bytes(), "image/png"), upload("rapport.pdf", PDF_BYTES)]
-    data = verslag_data(workshop, bijlage_titel="Genegeerd bij meerdere", bestand=files)
-    response = coach_client.post(moment_url("verslag", workshop), data)
+    data = uitkomst_data(
+        coach_client, workshop, bijlage_titel="Genegeerd bij meerdere", bestand=files
+    )
+    response = coach_client.post(moment_url("uitkomst", workshop), data)
     assert response.status_code == 302
-    assert response["Location"] == moment_url("verslag", workshop)  # back on the same page
+    assert response["Location"] == moment_url("uitkomst", workshop)  # back on the same page
     names = sorted(b.bestandsnaam for b in workshop.bijlagen.all())
     assert names == ["foto.png", "rapport.pdf"]
     assert sorted(b.titel for b in workshop.bijlagen.all()) == names
@@ -300,8 +319,8 @@ def test_one_refused_file_refuses_the_whole_save(coach_client, world):
     workshop = world.workshop
     before = snapshot()
     files = [upload("foto.png", png_bytes(), "image/png"), upload("virus.exe", b"MZ" + b"\0" * 64)]
-    data = verslag_data(workshop, verslag="Nieuwe tekst", bestand=files)
-    response = coach_client.post(moment_url("verslag", workshop), data)
+    data = uitkomst_data(coach_client, workshop, verslag="Nieuwe tekst", bestand=files)
+    response = coach_client.post(moment_url("uitkomst", workshop), data)
     assert response.status_code == 400
     assert "virus.exe" in " ".join(response.context["form"].errors["bestand"])
     assert "Nieuwe tekst" in response.text  # the report typed so far is still on the page
@@ -327,8 +346,8 @@ def test_a_full_disk_refuses_the_save_with_a_dutch_message_and_keeps_the_form(
     workshop = world.workshop
     before = snapshot()
     files = [upload("foto.png", png_bytes(), "image/png"), upload("rapport.pdf", PDF_BYTES)]
-    data = verslag_data(workshop, verslag="Nieuwe tekst", bestand=files)
-    response = coach_client.post(moment_url("verslag", workshop), data)
+    data = uitkomst_data(coach_client, workshop, verslag="Nieuwe tekst", bestand=files)
+    response = coach_client.post(moment_url("uitkomst", workshop), data)
     assert response.status_code == 400
     assert "de schijf van de server is vol" in " ".join(response.context["form"].errors["bestand"])
     assert "Nieuwe tekst" in response.text
@@ -338,13 +357,14 @@ def test_a_full_disk_refuses_the_save_with_a_dutch_message_and_keeps_the_form(
 
 def test_public_image_appears_in_the_gallery_after_publishing(coach_client, client, world):
     workshop = world.workshop
-    data = verslag_data(
+    data = uitkomst_data(
+        coach_client,
         workshop,
         bijlage_titel="Groepsfoto",
         bijlage_publiek="on",
         bestand=upload("groep.png", png_bytes((40, 30)), "image/png"),
     )
-    response = coach_client.post(moment_url("verslag", workshop), data)
+    response = coach_client.post(moment_url("uitkomst", workshop), data)
     assert response.status_code == 302
     bijlage = Bijlage.objects.get(titel="Groepsfoto")
     assert bijlage.is_afbeelding and bijlage.mime_type == "image/png"
@@ -353,7 +373,10 @@ def test_public_image_appears_in_the_gallery_after_publishing(coach_client, clie
     assert not bijlage.bestand.name.endswith("groep.png")  # stored under a random name
     assert client.get(bijlage.get_absolute_url()).status_code == 404  # not yet published
 
-    coach_client.post(moment_url("publiceren", workshop), {"versie": workshop.versie + 1})
+    coach_client.post(
+        moment_url("uitkomst_publicatie", workshop),
+        {"versie": workshop.versie + 1, "actie": "publiceren"},
+    )
     text = client.get(world.traject.get_absolute_url()).text
     assert f'src="{bijlage.get_absolute_url()}"' in text
     served = client.get(bijlage.get_absolute_url())
@@ -363,10 +386,13 @@ def test_public_image_appears_in_the_gallery_after_publishing(coach_client, clie
 def test_internal_file_is_served_only_to_the_trajectory_coaches(coach_client, client, world):
     workshop = world.workshop
     factories.publish_report(workshop, "Verslag")
-    data = verslag_data(
-        workshop, bijlage_titel="Intern rapport", bestand=upload("rapport.pdf", PDF_BYTES)
+    data = uitkomst_data(
+        coach_client,
+        workshop,
+        bijlage_titel="Intern rapport",
+        bestand=upload("rapport.pdf", PDF_BYTES),
     )
-    assert coach_client.post(moment_url("verslag", workshop), data).status_code == 302
+    assert coach_client.post(moment_url("uitkomst", workshop), data).status_code == 302
     bijlage = Bijlage.objects.get(titel="Intern rapport")
     assert not bijlage.is_publiek and bijlage.mime_type == "application/pdf"
     assert client.get(bijlage.get_absolute_url()).status_code == 404
@@ -402,15 +428,19 @@ def test_disguised_or_broken_files_are_refused_and_the_text_is_kept(
 ):
     workshop = world.workshop
     before = snapshot()
-    data = verslag_data(
-        workshop, verslag="Mijn nieuwe tekst", bestand=upload(name, content), bijlage_titel="X"
+    data = uitkomst_data(
+        coach_client,
+        workshop,
+        verslag="Mijn nieuwe tekst",
+        bestand=upload(name, content),
+        bijlage_titel="X",
     )
-    response = coach_client.post(moment_url("verslag", workshop), data)
+    response = coach_client.post(moment_url("uitkomst", workshop), data)
     assert response.status_code == 400
     errors = " ".join(response.context["form"].errors["bestand"])
     assert code_word in errors
     assert "Mijn nieuwe tekst" in response.text  # the rest of the form is kept
-    assert "Het bestand werd geweigerd" in response.text
+    assert "kies de bijlagen opnieuw" in response.text
     assert snapshot() == before
 
 
@@ -420,8 +450,8 @@ def test_oversized_file_is_refused_with_the_limit(coach_client, world, settings)
     before = snapshot()
     big = PDF_BYTES + b"0" * (1024 * 1024)
     response = coach_client.post(
-        moment_url("verslag", workshop),
-        verslag_data(workshop, bestand=upload("groot.pdf", big)),
+        moment_url("uitkomst", workshop),
+        uitkomst_data(coach_client, workshop, bestand=upload("groot.pdf", big)),
     )
     assert response.status_code == 400
     assert "hoogstens 1 MB" in " ".join(response.context["form"].errors["bestand"])
@@ -525,3 +555,44 @@ def test_update_in_the_future_is_refused(coach_client, world):
     response = coach_client.post(url, data)
     assert response.status_code == 400
     assert "toekomst" in str(response.context["form"].errors["datum"])
+
+
+def _coach_model_forms():
+    from coach import forms as coach_forms
+    from coach import forms_resultaten, forms_uitkomst
+
+    found = []
+    for module in (coach_forms, forms_resultaten, forms_uitkomst):
+        for value in vars(module).values():
+            meta = getattr(value, "_meta", None)
+            if (
+                isinstance(value, type)
+                and getattr(meta, "model", None) is not None
+                and value.__module__ == module.__name__
+                and not value.__name__.startswith("_")
+            ):
+                found.append(value)
+    return found
+
+
+@pytest.mark.parametrize("form_class", _coach_model_forms(), ids=lambda c: c.__name__)
+def test_every_coach_text_area_takes_its_limit_from_the_model(world, form_class):
+    from django import forms
+
+    kwargs = {}
+    if "kpi" in inspect.signature(form_class.__init__).parameters:
+        kwargs["kpi"] = factories.make_kpi(world.traject, naam="Hergebruik", eenheid="kg")
+    try:
+        form = form_class(traject=world.traject, **kwargs)
+    except TypeError:  # a form that needs no trajectory
+        form = form_class(**kwargs)
+    areas = {n: f for n, f in form.fields.items() if isinstance(f.widget, forms.Textarea)}
+    for name, field in areas.items():
+        limit = form_class._meta.model._meta.get_field(name).max_length
+        assert limit, f"{form_class._meta.model.__name__}.{name} has no max_length"
+        assert field.max_length == limit
+        assert field.widget.attrs["maxlength"] == str(limit)
+        assert field.widget.attrs.get("rows"), f"{form_class.__name__}.{name} lost its rows"
+        assert field.clean("x" * limit) == "x" * limit
+        with pytest.raises(ValidationError):
+            field.clean("x" * (limit + 1))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.coach.conftest import PDF_BYTES, png_bytes
 from tests.coach.helpers import snapshot
+from tests.coach.uitkomst_helpers import page_data
 from trajecten.models import Update
 from workshops.models import Bijlage
 
@@ -94,8 +95,8 @@ FORMS = {
             thema=TEXT,
         ),
     ),
-    "workshop_verslag": (
-        lambda w: reverse("coach:workshop_verslag", args=[w.traject.slug, w.workshop.pk]),
+    "workshop_uitkomst": (
+        lambda w: reverse("coach:workshop_uitkomst", args=[w.traject.slug, w.workshop.pk]),
         form(
             versie=VERSION,
             status=st.sampled_from(["gepland", "gehouden", "geannuleerd", "", "x"]),
@@ -126,15 +127,17 @@ FORMS = {
             vorm=st.sampled_from(["ter_plaatse", "telefonisch", "x"]),
         ),
     ),
-    "coachingsmoment_verslag": (
+    "coachingsmoment_uitkomst": (
         lambda w: reverse(
-            "coach:coachingsmoment_verslag", args=[w.traject.slug, w.coachingsmoment.pk]
+            "coach:coachingsmoment_uitkomst", args=[w.traject.slug, w.coachingsmoment.pk]
         ),
         form(versie=VERSION, status=st.sampled_from(["gehouden", "?"]), verslag=TEXT, bestand=FILE),
     ),
-    "workshop_publiceren": (
-        lambda w: reverse("coach:workshop_publiceren", args=[w.traject.slug, w.workshop.pk]),
-        form(versie=VERSION),
+    "workshop_uitkomst_publicatie": (
+        lambda w: reverse(
+            "coach:workshop_uitkomst_publicatie", args=[w.traject.slug, w.workshop.pk]
+        ),
+        form(versie=VERSION, actie=st.sampled_from(["publiceren", "depubliceren", "", "x"])),
     ),
     "bijlage_bewerken": (
         lambda w: reverse("coach:bijlage_bewerken", args=[w.traject.slug, w.bijlage.pk]),
@@ -145,6 +148,9 @@ FORMS = {
         form(datum=DATE, titel=TEXT, tekst=TEXT, publiceren=FLAG),
     ),
 }
+# The outcome page has more parts than the fuzzed fields (planning, result rows): the fuzzed
+# fields go on top of what the page shows, so the fuzzing reaches the save itself.
+WHOLE_PAGE = {"workshop_uitkomst", "coachingsmoment_uitkomst"}
 
 
 def _post_data(data: dict, world, name: str) -> dict:
@@ -179,8 +185,9 @@ def test_fuzzed_post_never_fails_and_refusals_change_nothing(coach_client, world
     )
     @given(data=strategy)
     def check(data):
+        base = page_data(coach_client.get(url)) if name in WHOLE_PAGE else {}
         before = snapshot()
-        response = coach_client.post(url, _post_data(data, world, name))
+        response = coach_client.post(url, {**base, **_post_data(data, world, name)})
         event(f"{name}: HTTP {response.status_code}")
         statuses[response.status_code] += 1
         assert response.status_code in {200, 302, 400, 409}, response.status_code

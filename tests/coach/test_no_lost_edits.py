@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from tests import factories
 from tests.coach.helpers import moment_url, snapshot
-from tests.coach.resultaten_urls import count_results, resultaten_kwargs
+from tests.coach.resultaten_data import count_results
 from tests.coach.uitkomst_helpers import page_data
+from tests.url_catalogue import resultaten_kwargs
 from trajecten.models import (
     Actiedomein,
     Beleidsactie,
@@ -62,16 +63,6 @@ CASES = {
         lambda w: moment_url("bewerken", w.coachingsmoment),
         "onderwerp",
         lambda w: _fresh(w.coachingsmoment).onderwerp,
-    ),
-    "workshop_verslag": Case(
-        lambda w: moment_url("verslag", w.workshop),
-        "verslag",
-        lambda w: _fresh(w.workshop).verslag,
-    ),
-    "coachingsmoment_verslag": Case(
-        lambda w: moment_url("verslag", w.coachingsmoment),
-        "verslag",
-        lambda w: _fresh(w.coachingsmoment).verslag,
     ),
     # The one page per outcome: the report with its formsets of results, saved together.
     "workshop_uitkomst": Case(
@@ -168,7 +159,7 @@ def test_every_edit_form_of_the_workspace_is_walked():
     editing = {
         name
         for name, _params in coach_patterns()
-        if name.endswith(("_bewerken", "_verslag", "_uitkomst", "_prioriteiten"))
+        if name.endswith(("_bewerken", "_uitkomst", "_prioriteiten"))
     }
     assert editing == set(CASES)
 
@@ -220,12 +211,6 @@ def _with_contact(moment) -> None:
 
 PUBLICATION = {
     # action: (how the moment is set up, the URL name, what the button sends besides `versie`)
-    "publiceren": (lambda moment: None, "publiceren", {}),
-    "depubliceren": (
-        lambda moment: factories.publish_report(moment, "Al gepubliceerd."),
-        "depubliceren",
-        {},
-    ),
     "uitkomst_publiceren": (lambda moment: None, "uitkomst_publicatie", {"actie": "publiceren"}),
     "uitkomst_depubliceren": (
         lambda moment: factories.publish_report(moment, "Al gepubliceerd."),

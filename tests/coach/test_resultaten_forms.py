@@ -11,7 +11,7 @@ from django.utils import timezone
 from coach import forms_resultaten
 from coach.views import resultaten as views_resultaten
 from tests import factories
-from tests.coach.resultaten_urls import count_results, fill_pilot_results, fill_strategy_results
+from tests.coach.resultaten_data import count_results, fill_pilot_results, fill_strategy_results
 from trajecten import services
 from trajecten.models import (
     Actiedomein,
@@ -243,8 +243,9 @@ def test_measurement_is_saved_and_the_latest_shows_publicly(logged_in, pilot, kp
     workshop = factories.make_workshop(
         pilot, gepland_op=timezone.now() - timedelta(days=1), verslag="Het verloop."
     )
-    publish = reverse("coach:workshop_publiceren", args=[pilot.slug, workshop.pk])
-    assert logged_in.post(publish, {"versie": workshop.versie}).status_code == 302
+    publish = reverse("coach:workshop_uitkomst_publicatie", args=[pilot.slug, workshop.pk])
+    data = {"versie": workshop.versie, "actie": "publiceren"}
+    assert logged_in.post(publish, data).status_code == 302
     kpi.refresh_from_db()
     assert kpi.gepubliceerd and kpi.gepubliceerd_op is not None
     assert not kpi.metingen.filter(gepubliceerd=False).exists()
@@ -427,10 +428,10 @@ def test_editing_a_module_keeps_its_own_choice(logged_in, refs, pilot):
     ],
 )
 def test_delete_asks_first_then_deletes_with_history(logged_in, strategie, pilot, key, model):
-    from tests.coach.resultaten_urls import _make_one
+    from tests.url_catalogue import make_result
 
     traject = strategie if model in services.RESULTS_BY_SOORT["strategie"] else pilot
-    item = _make_one(key, traject)
+    item = make_result(key, traject)
     url = reverse(f"coach:resultaten_{key}_verwijderen", args=[traject.slug, item.pk])
 
     response = logged_in.get(url)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from coach.forms_resultaten import EARLIEST_MEASUREMENT
 from tests import factories
-from tests.coach.resultaten_urls import count_results
+from tests.coach.resultaten_data import count_results
 from trajecten.models import (
     Actiedomein,
     Beleidsinstrument,

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 
 from tests import factories
-from tests.coach.resultaten_urls import RESULTATEN_URLS, count_results, resultaten_kwargs
+from tests.coach.resultaten_data import count_results
+from tests.url_catalogue import RESULTATEN_URLS, resultaten_kwargs
 from trajecten.models import Kpi, LopendInitiatief, Partner, Traject
 
 URL_NAMES = sorted(RESULTATEN_URLS)

@@ -484,7 +484,7 @@ def test_planning_and_attachment_pages_return_to_the_outcome_page(coach_client, 
 
 
 def _result_form_names():
-    from tests.coach.resultaten_urls import RESULTATEN_URLS
+    from tests.url_catalogue import RESULTATEN_URLS
 
     return sorted(n for n in RESULTATEN_URLS if n.endswith(("_nieuw", "_bewerken")))
 
@@ -493,7 +493,7 @@ def _result_form_names():
 def test_every_results_form_reads_dutch_with_green_workspace_buttons(
     coach_client, world, refs, name
 ):
-    from tests.coach.resultaten_urls import resultaten_kwargs
+    from tests.url_catalogue import resultaten_kwargs
 
     kwargs = resultaten_kwargs(name, strategie=world.traject, pilot=world.pilot_traject)
     text = coach_client.get(reverse(f"coach:{name}", kwargs=kwargs)).text

@@ -124,3 +124,10 @@ def snapshot() -> dict:
         for t in Traject.objects.all()
     )
     return state
+
+
+def uitkomst_data(client, moment, **changes) -> dict:
+    """The outcome page's POST as shown to `client` now, with `changes` (None drops a field)."""
+    data = page_data(client.get(uitkomst_url(moment)))
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}

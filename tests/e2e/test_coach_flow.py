@@ -118,7 +118,7 @@ def test_coach_pages_fit_a_phone(trajectory, live_server, phone_page, screenshot
     assert overflow(phone_page) <= 0
     workshop = trajectory.workshops.get(volgnummer=1)
     phone_page.goto(
-        f"{live_server.url}/coach/trajecten/{trajectory.slug}/workshops/{workshop.pk}/verslag/"
+        f"{live_server.url}/coach/trajecten/{trajectory.slug}/workshops/{workshop.pk}/uitkomst/"
     )
     phone_page.fill("textarea[name=verslag]", "Een kort verslag.")
     assert overflow(phone_page) <= 0
@@ -126,7 +126,7 @@ def test_coach_pages_fit_a_phone(trajectory, live_server, phone_page, screenshot
     phone_page.screenshot(path=screenshot_dir / "coach-planning-phone.png", full_page=True)
     assert overflow(phone_page) <= 0
     phone_page.goto(
-        f"{live_server.url}/coach/trajecten/{trajectory.slug}/workshops/{workshop.pk}/verslag/"
+        f"{live_server.url}/coach/trajecten/{trajectory.slug}/workshops/{workshop.pk}/uitkomst/"
     )
     phone_page.fill("textarea[name=verslag]", "Een kort verslag.")
     phone_page.screenshot(path=screenshot_dir / "coach-verslag-phone.png", full_page=True)
@@ -154,7 +154,7 @@ def test_coach_pages_pass_the_accessibility_check(trajectory, live_server, page)
     for name, url in {
         "dashboard": live_server.url + "/coach/",
         "traject": f"{base}/",
-        "verslag": f"{base}/workshops/{workshop.pk}/verslag/",
+        "uitkomst": f"{base}/workshops/{workshop.pk}/uitkomst/",
         "planning": f"{base}/workshops/{workshop.pk}/",
         "nieuwe workshop": f"{base}/workshops/nieuw/",
         "coachingsmoment": f"{base}/coachingsmomenten/nieuw/",
@@ -175,7 +175,7 @@ def test_second_coach_sees_what_changed_and_keeps_their_text(
     colleague.set_password(PASSWORD)
     colleague.save()
     workshop = trajectory.workshops.get(volgnummer=1)
-    url = f"{live_server.url}/coach/trajecten/{trajectory.slug}/workshops/{workshop.pk}/verslag/"
+    url = f"{live_server.url}/coach/trajecten/{trajectory.slug}/workshops/{workshop.pk}/uitkomst/"
     pages = []
     for username in ("coach", "collega"):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -196,7 +196,7 @@ def test_second_coach_sees_what_changed_and_keeps_their_text(
     assert second.input_value("textarea[name=verslag]") == "Tekst van de tweede coach."
     second.screenshot(path=screenshot_dir / "coach-conflict-desktop.png", full_page=True)
 
-    second.goto(url.replace("/verslag/", "/geschiedenis/"))
+    second.goto(url.replace("/uitkomst/", "/geschiedenis/"))
     assert "Gewijzigd" in second.inner_text("main")
     second.screenshot(path=screenshot_dir / "coach-geschiedenis-desktop.png", full_page=True)
     for page in pages:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.coach.resultaten_urls import fill_pilot_results, fill_strategy_results
+from tests.coach.resultaten_data import fill_pilot_results, fill_strategy_results
 from trajecten.models import Kpi, Meting, Partner, Pilotkandidaat, Traject
 
 
