@@ -168,9 +168,13 @@ def read_link(token: str) -> Goedkeuringsverzoek:
     return verzoek
 
 
-def text_changed(verzoek: Goedkeuringsverzoek) -> bool:
-    """Whether the report was edited after it was submitted (the link then approves nothing)."""
-    return verzoek.moment.versie != verzoek.versie
+def text_changed(verzoek: Goedkeuringsverzoek, moment: Moment | None = None) -> bool:
+    """Whether the report, or a result that goes public with it, changed after it was submitted
+    (the link then approves nothing)."""
+    moment = moment or verzoek.moment
+    if moment.versie != verzoek.versie:
+        return True
+    return workshop_services.report_snapshot(moment) != verzoek.inhoud
 
 
 def _answer(verzoek: Goedkeuringsverzoek) -> tuple[Goedkeuringsverzoek, Moment]:
@@ -181,7 +185,7 @@ def _answer(verzoek: Goedkeuringsverzoek) -> tuple[Goedkeuringsverzoek, Moment]:
     moment = verzoek.moment
     current = type(moment).objects.select_for_update().get(pk=moment.pk)
     current.traject = moment.traject
-    if current.versie != locked.versie:
+    if text_changed(locked, current):
         raise LinkRefused(
             "De tekst van het verslag werd gewijzigd nadat deze link verstuurd werd. U kunt "
             "deze versie dus niet meer goedkeuren; de coach legt de nieuwe tekst opnieuw voor.",

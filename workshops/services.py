@@ -150,6 +150,18 @@ def report_snapshot(moment: Moment) -> dict[str, Any]:
         "beslissingen": moment.beslissingen,
         "volgende_stappen": moment.volgende_stappen,
         "bijlagen": [b.titel for b in moment.bijlagen.filter(is_publiek=True).order_by("pk")],
+        # The results that go public with the report (`result_kinds`): the contact approves
+        # them too, and a change to one of them after approval asks for a new approval.
+        "resultaten": [
+            {
+                "soort": str(model._meta.verbose_name_plural),
+                "items": [
+                    str(row)
+                    for row in trajecten_services.result_rows(model, moment.traject).order_by("pk")
+                ],
+            }
+            for model in result_kinds(moment)
+        ],
     }
 
 

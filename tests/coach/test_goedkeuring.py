@@ -120,6 +120,7 @@ def test_approval_publishes_exactly_the_submitted_version(contact, coach_client,
     assert page.status_code == 200
     assert "<strong>initiatieven</strong>" in page.text
     assert "Repaircafé uitbreiden." in page.text
+    assert "<li>Repaircafé</li>" in page.text  # the initiative goes public with the report
     assert "Goedkeuren" in page.text and "Terugsturen met opmerking" in page.text
 
     response = contact.post(path, {"actie": "goedkeuren"})
@@ -204,6 +205,21 @@ def test_an_edit_after_submitting_makes_the_link_say_the_text_changed(
     assert "Leg opnieuw voor" in coach_client.get(_url("uitkomst", workshop)).text
     # Nor may the coach publish the changed text: it is not the approved one.
     assert _publish(coach_client, workshop).status_code == 409
+
+
+def test_a_result_changed_after_submitting_needs_a_new_approval(contact, coach_client, workshop):
+    initiatief = LopendInitiatief.objects.create(traject=workshop.traject, naam="Repaircafé")
+    _submit(coach_client, workshop)
+    path = _path(_link_from_mail())
+    LopendInitiatief.objects.filter(pk=initiatief.pk).update(naam="Kringwinkel")
+
+    page = contact.get(path)
+    assert page.status_code == 409
+    assert "De tekst werd gewijzigd" in page.text
+    assert contact.post(path, {"actie": "goedkeuren"}).status_code == 409
+    workshop.refresh_from_db()
+    initiatief.refresh_from_db()
+    assert not workshop.gepubliceerd and not initiatief.gepubliceerd
 
 
 def test_send_back_then_resubmit_then_approve(contact, coach_client, workshop):

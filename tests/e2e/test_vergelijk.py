@@ -74,6 +74,10 @@ def test_map_shows_markers_even_when_tiles_fail(
     assert "Gemeentevennoten (11)" in popup.inner_text()
     assert "Zwevegem" in popup.inner_text()
     assert errors == []
+    # Leaflet fades the popup in; axe measures contrast, so wait until it is fully opaque.
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
     assert _serious_axe_findings(page) == []
     page.screenshot(path=screenshot_dir / "kaart-1280.png", full_page=True)
 
