@@ -195,19 +195,10 @@ class WorkshopForm(_ScheduleMixin):
         cleaned = super().clean()
         when, number = self.instance.gepland_op, cleaned.get("volgnummer")
         if when and number and not self.errors:
-            others = self.traject.workshops.exclude(pk=self.instance.pk).exclude(
-                gepland_op__isnull=True
-            )
-            earlier = others.filter(volgnummer__lt=number, gepland_op__gt=when).first()
-            later = others.filter(volgnummer__gt=number, gepland_op__lt=when).first()
-            if earlier:
-                self.add_error(
-                    "datum", f"Workshop {earlier.volgnummer} valt later; de volgorde klopt niet."
-                )
-            elif later:
-                self.add_error(
-                    "datum", f"Workshop {later.volgnummer} valt vroeger; de volgorde klopt niet."
-                )
+            self.instance.traject = self.traject
+            problem = datums.out_of_order(self.instance, number, when)
+            if problem:
+                self.add_error("datum", problem)
         return cleaned
 
 

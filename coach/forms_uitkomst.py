@@ -31,6 +31,7 @@ from trajecten.models import (
     Pilotkandidaat,
     Traject,
 )
+from workshops import datums
 from workshops.models import Coachingsmoment, Workshop
 
 # Empty rows offered per kind of result: enough for one workshop's outcome in one save; after
@@ -86,21 +87,10 @@ class WorkshopUitkomstForm(_MomentUitkomstForm):
         cleaned = super().clean()
         when = self.instance.gepland_op
         if when and not self.errors:
-            # The same order rule as the planning page: workshop 2 does not fall before 1.
-            others = self.traject.workshops.exclude(pk=self.instance.pk).exclude(
-                gepland_op__isnull=True
-            )
-            number = self.instance.volgnummer
-            earlier = others.filter(volgnummer__lt=number, gepland_op__gt=when).first()
-            later = others.filter(volgnummer__gt=number, gepland_op__lt=when).first()
-            if earlier:
-                self.add_error(
-                    "datum", f"Workshop {earlier.volgnummer} valt later; de volgorde klopt niet."
-                )
-            elif later:
-                self.add_error(
-                    "datum", f"Workshop {later.volgnummer} valt vroeger; de volgorde klopt niet."
-                )
+            self.instance.traject = self.traject
+            problem = datums.out_of_order(self.instance, self.instance.volgnummer, when)
+            if problem:
+                self.add_error("datum", problem)
         return cleaned
 
 

@@ -40,6 +40,19 @@ def outside_period(traject: Traject, when: datetime | None) -> str | None:
     )
 
 
+def out_of_order(workshop, number: int, when: datetime) -> str | None:
+    """Why a workshop with this number on this date breaks its track's order, if it does:
+    workshop 2 does not fall before workshop 1."""
+    others = workshop.traject.workshops.exclude(pk=workshop.pk).exclude(gepland_op__isnull=True)
+    earlier = others.filter(volgnummer__lt=number, gepland_op__gt=when).first()
+    if earlier:
+        return f"Workshop {earlier.volgnummer} valt later; de volgorde klopt niet."
+    later = others.filter(volgnummer__gt=number, gepland_op__lt=when).first()
+    if later:
+        return f"Workshop {later.volgnummer} valt vroeger; de volgorde klopt niet."
+    return None
+
+
 def confirm_field() -> forms.BooleanField:
     return forms.BooleanField(
         required=False,

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from coach.forms import CoachingsmomentForm, WorkshopForm
 from tests import factories
+from workshops.datums import out_of_order
 from workshops.models import Workshop
 from workshops.services import ReportError, moment_publish
 
@@ -100,3 +101,23 @@ def test_a_past_date_without_record_reads_date_passed_inside_the_round(traject, 
     time_machine.move_to(datetime(2023, 3, 1, tzinfo=UTC))
     workshop = factories.make_workshop(traject, gepland_op=datetime(2023, 2, 20, tzinfo=UTC))
     assert workshop.voortgang.label == "Datum voorbij, geen verslag"
+
+
+def test_a_workshop_does_not_fall_before_the_one_it_follows(traject):
+    first = factories.make_workshop(
+        traject, volgnummer=1, gepland_op=datetime(2023, 3, 1, tzinfo=UTC)
+    )
+    second = factories.make_workshop(traject, volgnummer=2)
+    third = factories.make_workshop(
+        traject, volgnummer=3, gepland_op=datetime(2023, 5, 1, tzinfo=UTC)
+    )
+    assert out_of_order(second, 2, datetime(2023, 4, 1, tzinfo=UTC)) is None
+    assert out_of_order(second, 2, datetime(2023, 2, 1, tzinfo=UTC)) == (
+        "Workshop 1 valt later; de volgorde klopt niet."
+    )
+    assert out_of_order(second, 2, datetime(2023, 6, 1, tzinfo=UTC)) == (
+        "Workshop 3 valt vroeger; de volgorde klopt niet."
+    )
+    # A workshop is not compared with itself.
+    assert out_of_order(first, 1, datetime(2023, 4, 30, tzinfo=UTC)) is None
+    assert third.volgnummer == 3
