@@ -238,6 +238,15 @@ def _upload_path(bijlage: "Bijlage", filename: str) -> str:
     return f"bijlagen/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix[:8]}"
 
 
+def exactly_one_moment(name: str) -> models.CheckConstraint:
+    """A row that belongs to a workshop or to a coaching moment, never both or neither."""
+    return models.CheckConstraint(
+        condition=(Q(workshop__isnull=False) & Q(coachingsmoment__isnull=True))
+        | (Q(workshop__isnull=True) & Q(coachingsmoment__isnull=False)),
+        name=name,
+    )
+
+
 class BijlageQuerySet(models.QuerySet):
     def publiek(self):
         """Marked to go public with its report (the coach's flag, not yet the public truth)."""
@@ -283,13 +292,7 @@ class Bijlage(Versioned, models.Model):
         verbose_name = "bijlage"
         verbose_name_plural = "bijlagen"
         ordering = ["aangemaakt_op", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(workshop__isnull=False) & Q(coachingsmoment__isnull=True))
-                | (Q(workshop__isnull=True) & Q(coachingsmoment__isnull=False)),
-                name="workshops_bijlage_precies_een_moment",
-            )
-        ]
+        constraints = [exactly_one_moment("workshops_bijlage_precies_een_moment")]
 
     def __str__(self):
         return self.titel
@@ -354,13 +357,7 @@ class Goedkeuringsverzoek(models.Model):
         verbose_name = "goedkeuringsverzoek"
         verbose_name_plural = "goedkeuringsverzoeken"
         ordering = ["-aangevraagd_op", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(workshop__isnull=False) & Q(coachingsmoment__isnull=True))
-                | (Q(workshop__isnull=True) & Q(coachingsmoment__isnull=False)),
-                name="workshops_goedkeuring_precies_een_moment",
-            )
-        ]
+        constraints = [exactly_one_moment("workshops_goedkeuring_precies_een_moment")]
 
     def __str__(self):
         return f"Goedkeuring van {self.moment} (versie {self.versie}): {self.get_status_display()}"

@@ -109,6 +109,18 @@ DUPLICATE_MESSAGE = (
 )
 
 
+def _result_for(request: HttpRequest, slug: str, key: str, pk: int | None):
+    """The kind of result, the coach's trajectory and its result `pk` (None: a new one), with
+    the refusal when the kind does not belong to this track (then no result is looked up)."""
+    onderdeel = ONDERDELEN[key]
+    traject = traject_for_coach(request, slug)
+    refusal = _wrong_track(request, traject, onderdeel.soort)
+    item = None
+    if refusal is None and pk is not None:
+        item = get_object_or_404(getattr(traject, onderdeel.relation).all(), pk=pk)
+    return onderdeel, traject, item, refusal
+
+
 def _wrong_track(request: HttpRequest, traject: Traject, soort: str) -> HttpResponse | None:
     """A 400 with an explanation when the result does not belong to this kind of trajectory."""
     if traject.soort == soort:
@@ -232,18 +244,15 @@ def _kpi_catalogue_extra(request, onderdeel: Onderdeel) -> tuple[dict, dict]:
 @require_form_methods
 def result_form(request, slug, onderdeel, pk=None):
     """The form of a new (no `pk`) or existing result; a valid POST saves it."""
-    onderdeel = ONDERDELEN[onderdeel]
-    traject = traject_for_coach(request, slug)
-    if refusal := _wrong_track(request, traject, onderdeel.soort):
+    onderdeel, traject, item, refusal = _result_for(request, slug, onderdeel, pk)
+    if refusal:
         return refusal
     extra: dict = {}
     initial: dict | None = None
-    if pk is None:
-        item = None
+    if item is None:
         extra, initial = _kpi_catalogue_extra(request, onderdeel)
         titel, message = f"Nieuw: {onderdeel.enkelvoud}", onderdeel.added
     else:
-        item = get_object_or_404(getattr(traject, onderdeel.relation).all(), pk=pk)
         titel, message = f"Bewerken: {onderdeel.enkelvoud} “{item}”", onderdeel.saved
     form = onderdeel.form_class(
         request.POST or None, instance=item, traject=traject, initial=initial
@@ -271,11 +280,9 @@ def result_form(request, slug, onderdeel, pk=None):
 @require_form_methods
 def result_delete(request, slug, pk, onderdeel):
     """GET asks for confirmation; POST deletes."""
-    onderdeel = ONDERDELEN[onderdeel]
-    traject = traject_for_coach(request, slug)
-    if refusal := _wrong_track(request, traject, onderdeel.soort):
+    onderdeel, traject, item, refusal = _result_for(request, slug, onderdeel, pk)
+    if refusal:
         return refusal
-    item = get_object_or_404(getattr(traject, onderdeel.relation).all(), pk=pk)
     if request.method == "POST":
         if isinstance(item, Kpi):
             services.kpi_delete(kpi=item, by=request.user)
@@ -400,11 +407,9 @@ def _publication(request, traject: Traject, item, *, anchor: str, label: str):
 @coach_required
 @require_POST
 def result_publication(request, slug, pk, onderdeel):
-    onderdeel = ONDERDELEN[onderdeel]
-    traject = traject_for_coach(request, slug)
-    if refusal := _wrong_track(request, traject, onderdeel.soort):
+    onderdeel, traject, item, refusal = _result_for(request, slug, onderdeel, pk)
+    if refusal:
         return refusal
-    item = get_object_or_404(getattr(traject, onderdeel.relation).all(), pk=pk)
     label = f"{onderdeel.enkelvoud.capitalize()} “{item}”"
     return _publication(request, traject, item, anchor=onderdeel.relation, label=label)
 
