@@ -84,7 +84,14 @@ def test_pages_and_limits_answer_fast_with_one_warning_per_interval(
     redis_fixture, request, client, programme, caplog, settings
 ):
     url = request.getfixturevalue(redis_fixture)
-    pages_with_a_cache = _pages(client)  # local memory: the yardstick
+    # The yardstick: the same pages with no cache at all (the fragments are rendered every
+    # time, as they are while Redis is skipped). A Redis that cost one timeout per call would
+    # add at least 20 x 200 ms.
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    ):
+        _pages(client)  # warm-up
+        pages_without_a_cache = _pages(client)
     caplog.set_level(logging.WARNING)
     # A limit that the logins would exceed if anything were counted.
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login_address": "1/h"}
@@ -97,7 +104,7 @@ def test_pages_and_limits_answer_fast_with_one_warning_per_interval(
         pages = _pages(client)
         health = client.get("/healthz")
     assert requests < 2, requests
-    assert pages < pages_with_a_cache * 1.3 + 0.5, (pages, pages_with_a_cache)
+    assert pages < pages_without_a_cache * 1.5 + 1.0, (pages, pages_without_a_cache)
     warnings = _warnings(caplog)
     assert len(warnings) == 1, [w.getMessage() for w in warnings]
     assert "skipped for 60 s" in warnings[0].getMessage()
