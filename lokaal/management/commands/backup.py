@@ -27,6 +27,19 @@ def pg_environment(settings_dict: dict) -> dict:
     return env
 
 
+def run_pg_tool(arguments: list[str], settings_dict: dict) -> None:
+    """Run pg_dump or pg_restore against the configured database; `CommandError` on failure."""
+    result = subprocess.run(  # noqa: S603 - fixed programs, arguments are ours
+        arguments,
+        env=pg_environment(settings_dict),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise CommandError(f"{arguments[0]} mislukte: {result.stderr.strip()}")
+
+
 class Command(BaseCommand):
     help = "Schrijft een back-up van de volledige databank naar één bestand."
 
@@ -39,15 +52,10 @@ class Command(BaseCommand):
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         if connection.vendor == "postgresql":
-            result = subprocess.run(  # noqa: S603 - fixed program, arguments are ours
-                ["pg_dump", "--format=custom", "--no-owner", "--file", str(target)],  # noqa: S607
-                env=pg_environment(connection.settings_dict),
-                capture_output=True,
-                text=True,
-                check=False,
+            run_pg_tool(
+                ["pg_dump", "--format=custom", "--no-owner", "--file", str(target)],
+                connection.settings_dict,
             )
-            if result.returncode != 0:
-                raise CommandError(f"pg_dump mislukte: {result.stderr.strip()}")
         elif connection.vendor == "sqlite":
             connection.ensure_connection()
             destination = sqlite3.connect(target)

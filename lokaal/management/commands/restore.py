@@ -8,7 +8,6 @@ show the restored data once they expire (PUBLIC_CACHE_SECONDS).
 """
 
 import sqlite3
-import subprocess
 from pathlib import Path
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from lokaal.management.commands.backup import pg_environment
+from lokaal.management.commands.backup import run_pg_tool
 
 
 class Command(BaseCommand):
@@ -41,8 +40,8 @@ class Command(BaseCommand):
                 raise CommandError("Afgebroken: er is niets gewijzigd.")
         if connection.vendor == "postgresql":
             connection.close()
-            result = subprocess.run(  # noqa: S603 - fixed program, arguments are ours
-                [  # noqa: S607
+            run_pg_tool(
+                [
                     "pg_restore",
                     "--clean",
                     "--if-exists",
@@ -53,13 +52,8 @@ class Command(BaseCommand):
                     name,
                     str(source),
                 ],
-                env=pg_environment(connection.settings_dict),
-                capture_output=True,
-                text=True,
-                check=False,
+                connection.settings_dict,
             )
-            if result.returncode != 0:
-                raise CommandError(f"pg_restore mislukte: {result.stderr.strip()}")
         elif connection.vendor == "sqlite":
             backup = sqlite3.connect(source)
             try:
