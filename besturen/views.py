@@ -70,7 +70,10 @@ def bestuur_detail(request, slug):
         slug=slug,
     )
     # Reached through the reverse relation: besturen does not import trajecten.
-    trajecten = bestuur.trajecten.with_progress().order_by("-ronde__start", "soort", "titel")
+    # Rows only: their cards are kept per trajectory (the template's `met_kaarten`).
+    trajecten = bestuur.trajecten.select_related("ronde").order_by(
+        "-ronde__start", "soort", "titel"
+    )
     page = page_of(trajecten, TRAJECTEN_PER_PAGE, number)
     return render(
         request,

@@ -210,7 +210,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process: development and tests. Room for the fragments of many pages and their
+    # generation tokens (lokaal/fragmenten.py), so that culling does not make them miss.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # The public pages are cached by the reverse proxy, not here (docs/performance.md,
 # deploy/nginx.conf). lokaal.middleware.PublicPageMiddleware tells it which responses it may keep

@@ -1,5 +1,6 @@
 from django.db import DatabaseError
 
+from lokaal import fragmenten
 from trajecten.models import Update
 from workshops.models import Coachingsmoment, Workshop
 
@@ -15,9 +16,12 @@ def _demo_content_present() -> bool:
 
 
 def _demo_content_present_or_unknown() -> bool:
+    # Kept under the generation of all content (lokaal/fragmenten.py): every page asks.
     # An error page (a 404 while the database is down) must render without the database.
     try:
-        return _demo_content_present()
+        return fragmenten.kept(
+            "demo-aanwezig", [fragmenten.INHOUD], lambda: (_demo_content_present(), None)
+        )
     except DatabaseError:
         return False
 

@@ -12,6 +12,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from lokaal import fragmenten
 from portaal.views import current_ronde
 from trajecten.models import (
     Actiedomein,
@@ -23,7 +24,6 @@ from trajecten.models import (
     Traject,
 )
 from trajecten.voortgang import MomentStaat
-from workshops import fragmenten
 
 WORKSHOPS_PER_TRACK = 3
 
@@ -293,19 +293,20 @@ def comparison_context(ronde) -> dict:
             {"row": row, "cells": [d in row["domeinen"] for d in chosen]} for row in rows
         ],
         "domein_totalen": [sum(d in r["domeinen"] for r in rows) for d in chosen],
+        # When the first date in it passes, the comparison reads differently.
+        "geldig_tot": fragmenten.moments_until(m for t in trajecten for m in t.momenten),
     }
 
 
 def comparison_html(ronde) -> str:
-    """The comparison's content, kept under a digest of everything it shows
-    (workshops/fragmenten.py): a save, publication, rename or date passing gives a new key.
-    No request, visitor or nonce goes into it."""
-    version = fragmenten.vergelijk_version(ronde)
-    name = f"vergelijk:{ronde.pk}"
-    html = fragmenten.get(name, version)
-    if html is None:
-        html = render_to_string("portaal/_vergelijk_inhoud.html", comparison_context(ronde))
-        fragmenten.put(name, version, html)
+    """The comparison's content, kept under the round's generation until a date in it passes
+    (lokaal/fragmenten.py). No request, visitor or nonce goes into it."""
+
+    def build():
+        context = comparison_context(ronde)
+        return render_to_string("portaal/_vergelijk_inhoud.html", context), context["geldig_tot"]
+
+    html = fragmenten.kept(f"vergelijk:{ronde.pk}", [fragmenten.ronde_scope(ronde.pk)], build)
     # Rendered by our own template, autoescaped.
     return mark_safe(html)
 

@@ -1,11 +1,14 @@
+from datetime import datetime
+from typing import Any
+
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from lokaal import fragmenten
 from trajecten.models import Ronde, Traject
 from trajecten.voortgang import RondeFase, ronde_samenvatting
-from workshops import fragmenten
 from workshops.nieuws import public_items
 
 NEWS_ON_HOME = 5
@@ -22,7 +25,7 @@ def current_ronde(rondes: list[Ronde]) -> Ronde | None:
 def _ronde_context(ronde: Ronde | None, rondes: list[Ronde]) -> dict:
     """What home and a round's own page show: the summary, the first cards of each track and
     a link to the rest, and the news."""
-    context = {
+    context: dict[str, Any] = {
         "ronde": ronde,
         "andere_rondes": [r for r in rondes if r != ronde],
         "samenvatting": [],
@@ -33,32 +36,38 @@ def _ronde_context(ronde: Ronde | None, rondes: list[Ronde]) -> dict:
     if ronde is None:
         return context
     in_ronde = Traject.objects.filter(ronde=ronde)
-    rows = list(in_ronde.values_list("pk", "soort"))
-    shown = set()
-    for soort in Traject.Soort.values:
-        pks = [pk for pk, s in rows if s == soort]
-        context[f"{soort}_aantal"] = len(pks)
-        shown.update(pks[:CARDS_PER_TRACK])
-    if rows:
-        # The summary reads every trajectory's progress: it is kept, with the news, until any
-        # of it changes (workshops/fragmenten.py). Working it out loads them all, and the cards
-        # come along.
-        version = fragmenten.ronde_version(ronde)
-        name = f"ronde-overzicht-{ronde.pk}"
-        kept = fragmenten.get(name, version)
-        if kept is None:
-            trajecten = list(in_ronde.with_progress())
-            kept = {
-                "samenvatting": ronde_samenvatting(trajecten),
-                "nieuws": public_items(traject_filter=Q(traject__ronde=ronde), limit=NEWS_ON_HOME),
-            }
-            fragmenten.put(name, version, kept)
-            cards = [t for t in trajecten if t.pk in shown]
-        else:
-            cards = list(Traject.objects.filter(pk__in=shown).with_progress())
-        context.update(kept)
+
+    # The summary reads every trajectory's progress: it is kept, with the news and which cards
+    # to show, under the round's generation until a date in it passes (lokaal/fragmenten.py).
+    loaded: list[Traject] = []
+
+    def build() -> tuple[dict[str, Any], datetime | None]:
+        trajecten = loaded[:] = list(in_ronde.with_progress())
+        getoond: list[int] = []
+        value: dict[str, Any] = {
+            "samenvatting": ronde_samenvatting(trajecten) if trajecten else [],
+            "nieuws": public_items(traject_filter=Q(traject__ronde=ronde), limit=NEWS_ON_HOME)
+            if trajecten
+            else [],
+            "getoond": getoond,
+        }
         for soort in Traject.Soort.values:
-            context[soort] = [t for t in cards if t.soort == soort]
+            pks = [t.pk for t in trajecten if t.soort == soort]
+            value[f"{soort}_aantal"] = len(pks)
+            getoond.extend(pks[:CARDS_PER_TRACK])
+        return value, fragmenten.moments_until(m for t in trajecten for m in t.momenten)
+
+    kept = fragmenten.kept(f"ronde-overzicht-{ronde.pk}", [fragmenten.ronde_scope(ronde.pk)], build)
+    context.update(kept)
+    # Rows only, or those just loaded with their progress: the cards are kept per trajectory
+    # (the template's `met_kaarten`).
+    shown = set(kept["getoond"])
+    if loaded:
+        cards = [t for t in loaded if t.pk in shown]
+    else:
+        cards = list(in_ronde.filter(pk__in=shown).select_related("ronde"))
+    for soort in Traject.Soort.values:
+        context[soort] = [t for t in cards if t.soort == soort]
     return context
 
 

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from besturen.models import Bestuur, Lidmaatschap
+from lokaal import fragmenten
 from trajecten.markdown import render_markdown
 from trajecten.models import (
     Actiedomein,
@@ -103,6 +104,7 @@ def load_bulk(
             else:
                 _add_published_activity(copy, now=now, html=html)
             added += 1
+    fragmenten.bump_all()  # bulk writes send no signals
     return added
 
 
@@ -111,6 +113,7 @@ def remove_bulk() -> int:
     """Delete every copy (and what belongs to it); returns the rows deleted."""
     removed = Traject.objects.filter(slug__contains=BULK_MARK).delete()[0]
     removed += Bestuur.objects.filter(slug__contains=BULK_MARK).delete()[0]
+    fragmenten.bump_all()  # bulk writes send no signals
     return removed
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from lokaal import fragmenten
 from trajecten.markdown import render_markdown
 from trajecten.models import Actiedomein, GekozenModule, Ondersteuningsmodule, Traject, Update
 from workshops.models import Coachingsmoment, Workshop
@@ -174,6 +175,7 @@ def load_demo() -> int:
                     defaults={"status": status, "is_demo": True, "gepubliceerd": True},
                 )
                 touched += created
+    fragmenten.bump_all()  # bulk deletions and updates send no signals
     return touched
 
 
@@ -208,4 +210,5 @@ def remove_demo() -> int:
     removed += Update.objects.filter(is_demo=True).delete()[0]
     removed += GekozenModule.objects.filter(is_demo=True).delete()[0]
     removed += _remove_demo_domains()
+    fragmenten.bump_all()  # bulk deletions and updates send no signals
     return removed

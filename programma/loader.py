@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from besturen.models import Bestuur, Lidmaatschap
+from lokaal import fragmenten
 from trajecten.models import (
     Actiedomein,
     Beleidsinstrument,
@@ -193,4 +194,5 @@ def load_programme(path: Path = DEFAULT_DATA_FILE) -> LoadReport:
     besturen = _load_besturen(report, data)
     _load_reference_lists(report, data)
     _load_trajecten(report, data, besturen)
+    fragmenten.bump_all()  # one new site: every fragment afresh
     return report

@@ -52,3 +52,12 @@ def _own_rate_limit_counts(settings):
 def _own_fragment_cache(settings):
     """Each test keeps its own cached fragments: ids are reused and clocks frozen across tests."""
     settings.FRAGMENT_CACHE_PREFIX = f"frag:{uuid.uuid4().hex}"
+
+
+@pytest.fixture(autouse=True)
+def _fragments_old_at_once(monkeypatch):
+    """A test runs inside a transaction that never commits: a change makes its fragments old
+    at once instead of on commit (tests/lokaal/test_fragmenten.py checks the commit itself)."""
+    from lokaal import fragmenten
+
+    monkeypatch.setattr(fragmenten, "_on_commit", lambda callback: callback())

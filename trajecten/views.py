@@ -1,14 +1,16 @@
+from datetime import datetime
+
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from lokaal import fragmenten
 from lokaal.paginering import InvalidPageNumber, page_number, page_of
 from trajecten import services
 from trajecten.filters import TrajectFilter
 from trajecten.models import Ronde, Traject
-from workshops import fragmenten
 
 # Cards per page of the list: it grows with every round and participant.
 TRAJECTEN_PER_PAGE = 24
@@ -16,7 +18,7 @@ TRAJECTEN_PER_PAGE = 24
 
 @require_safe
 def traject_list(request):
-    filterset = TrajectFilter(request.GET, queryset=Traject.objects.with_progress())
+    filterset = TrajectFilter(request.GET, queryset=Traject.objects.select_related("ronde"))
     try:
         number = page_number(request)
     except InvalidPageNumber as exc:
@@ -36,30 +38,34 @@ def traject_list(request):
         )
     slug = filterset.form.cleaned_data.get("ronde")
     ronde = Ronde.objects.filter(slug=slug).first() if slug else None
-    # Only the trajectories of this page are loaded with their progress.
+    # Only the rows of this page are loaded; their cards are kept per trajectory
+    # (the template's `met_kaarten`).
     page = page_of(filterset.qs, TRAJECTEN_PER_PAGE, number)
     return render(
         request,
         "trajecten/traject_list.html",
-        {"filter": filterset, "trajecten": page.object_list, "page": page, "ronde": ronde},
+        {
+            "filter": filterset,
+            "trajecten": page.object_list,
+            "page": page,
+            "ronde": ronde,
+        },
     )
 
 
 @require_safe
 def traject_detail(request, slug):
     """A trajectory's public page. Its body (timeline, results, charts, participants, updates)
-    is kept as a fragment under a digest of everything it shows and of the clock as its
-    progress sees it (workshops/fragmenten.py): on a warm fragment the page costs the
-    trajectory's row and the digest's one query. Per visitor are only the freshness, which
-    moves with the hour, and the follow form with its CSRF token, both outside the fragment."""
+    is kept as a fragment under the trajectory's generation (lokaal/fragmenten.py) until a
+    date in it passes: on a warm fragment the page costs the trajectory's row and one read
+    from the cache. Per visitor are only the freshness, which moves with the hour, and the
+    follow form with its CSRF token, both outside the fragment."""
     traject = get_object_or_404(Traject.objects.select_related("ronde"), slug=slug)
-    name = f"traject:{traject.pk}"
-    version = fragmenten.traject_version(traject)
-    kept = fragmenten.get(name, version)
-    if kept is None:
-        kept = _traject_inhoud(traject)
-        fragmenten.put(name, version, kept)
-    html, last_updated = kept
+    html, last_updated = fragmenten.kept(
+        f"traject:{traject.pk}",
+        [fragmenten.traject_scope(traject.pk)],
+        lambda: _traject_inhoud(traject),
+    )
     return render(
         request,
         "trajecten/traject_detail.html",
@@ -71,9 +77,9 @@ def traject_detail(request, slug):
     )
 
 
-def _traject_inhoud(traject: Traject) -> tuple[str, object]:
-    """The body of the page, rendered without the request, and when it was last updated.
-    What it shows is loaded onto the row the page has already read."""
+def _traject_inhoud(traject: Traject) -> tuple[tuple[str, object], datetime | None]:
+    """The body of the page, rendered without the request, and when it was last updated; and
+    until when it reads the same. What it shows is loaded onto the row the page has read."""
     lookups = (
         Traject.objects.with_progress()
         .with_coaches()
@@ -101,4 +107,4 @@ def _traject_inhoud(traject: Traject) -> tuple[str, object]:
             "toon_resultaten": show_results,
         },
     )
-    return str(html), traject.last_updated
+    return (str(html), traject.last_updated), fragmenten.moments_until(traject.momenten)

@@ -1,18 +1,20 @@
 """Atom and RSS feeds of everything the public may read, for the programme, a bestuur or a
 trajectory. Each feed is one object lookup plus the queries of `public_items`; the programme's
-items are kept under a digest of what they are made of (workshops/fragmenten.py), so while
-nothing changes it reads the digest alone."""
+feeds are kept whole under the generation of their round (lokaal/fragmenten.py), so while
+nothing changes they read one value from the cache."""
+
+import hashlib
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from besturen.models import Bestuur
+from lokaal import fragmenten
 from trajecten.models import Ronde, Traject
-from workshops import fragmenten
 from workshops.nieuws import Nieuwsitem, public_items, tag_uri
 
 FEED_LENGTH = 50
@@ -81,25 +83,27 @@ class _ProgrammeFeed(_ItemsFeed):
 
     url_name = "programma"
 
-    def items(self, obj):
-        # The programme's items are kept until anything they are made of changes
-        # (workshops/fragmenten.py): five queries with history lookups become one.
-        version = fragmenten.ronde_version(obj)
-        name = f"feed-items-{obj.pk if obj is not None else 'programma'}"
-        items = fragmenten.get(name, version)
-        if items is None:
-            items = super().items(obj)
-            fragmenten.put(name, version, items)
-        return items
-
     def __call__(self, request, *args, **kwargs):
+        """The feed as written, kept whole under the generation of its round (of all content)
+        and the site's address (lokaal/fragmenten.py): while nothing changes, one cache read."""
         slug = request.GET.get("ronde")
-        if slug is not None and not Ronde.objects.filter(slug=slug).exists():
+        ronde = Ronde.objects.filter(slug=slug).only("pk").first() if slug is not None else None
+        if slug is not None and ronde is None:
             return HttpResponseBadRequest(
                 f"De ronde ‘{slug[:60]}’ bestaat niet. Laat ?ronde= weg voor alle rondes.",
                 content_type="text/plain; charset=utf-8",
             )
-        return super().__call__(request, *args, **kwargs)
+        site = hashlib.blake2b(request.build_absolute_uri("/").encode(), digest_size=8).hexdigest()
+        scope = fragmenten.ronde_scope(ronde.pk) if ronde is not None else fragmenten.INHOUD
+        name = f"feed:{self.suffix}:{ronde.pk if ronde is not None else 'programma'}:{site}"
+
+        def build():
+            response = super(_ProgrammeFeed, self).__call__(request, *args, **kwargs)
+            headers = {k: v for k, v in response.items() if k in ("Content-Type", "Last-Modified")}
+            return (response.content, headers), None
+
+        content, headers = fragmenten.kept(name, [scope], build)
+        return HttpResponse(content, headers=headers)
 
     def get_object(self, request):
         """The round asked for, or None for the whole programme."""

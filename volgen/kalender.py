@@ -11,14 +11,16 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 from icalendar.parser import Contentlines
 
-from trajecten.models import Deelname, Ronde, Traject
-from workshops import fragmenten
+from lokaal import fragmenten
+from trajecten.models import Deelname, Traject
 from workshops.models import Coachingsmoment, Workshop
 from workshops.nieuws import tag_authority
 
@@ -258,30 +260,20 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def programme_version() -> str:
-    """A digest that changes whenever the programme's calendar may: every round's moments,
-    trajectories and participants and the clock as the progress reads it
-    (`fragmenten.ronde_version`), and the rounds' own dates (a closed round's moments read
-    as final). Two queries."""
-    rondes = list(Ronde.objects.order_by("pk").values_list("pk", "start", "einde", "afgesloten_op"))
-    text = repr((fragmenten.ronde_version(None), rondes))
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
 @require_safe
 def programme_ics(request):
-    """The whole programme's calendar, kept whole under `programme_version` and the site's
-    address: several hundred events cost ~70 ms to write even with each event's text known."""
+    """The whole programme's calendar, kept whole under the generation of all content and the
+    site's address until a date in it passes (lokaal/fragmenten.py): several hundred events
+    cost ~70 ms to write even with each event's text known."""
     base_url = _base_url(request)
     site = hashlib.blake2b(base_url.encode(), digest_size=8).hexdigest()
-    name, version = f"ics:programma:{site}", programme_version()
-    body = fragmenten.get(name, version)
-    if body is None:
-        chunks = calendar_chunks(
-            name="Lokaal Circulair", moments=calendar_moments(), base_url=base_url
-        )
-        body = b"".join(chunks)
-        fragmenten.put(name, version, body)
+
+    def build():
+        moments = calendar_moments()
+        chunks = calendar_chunks(name="Lokaal Circulair", moments=moments, base_url=base_url)
+        return b"".join(chunks), fragmenten.moments_until(moments)
+
+    body = fragmenten.kept(f"ics:programma:{site}", [fragmenten.INHOUD], build)
     return _ics_response(iter([body]), "lokaal-circulair.ics")
 
 
@@ -313,28 +305,48 @@ def _with_participants(*lists: list) -> None:
     prefetch_related_objects([m.traject for moments in lists for m in moments], _DEELNAMES_OF)
 
 
-@require_safe
-def kalender(request):
-    """The soonest upcoming and the latest past dates, and how to subscribe."""
+def _dates_html() -> tuple[str, datetime | None]:
+    """The soonest upcoming and the latest past dates, and until when they read the same."""
     now = timezone.now()
     upcoming = _nearest(Q(gepland_op__gte=now), descending=False, limit=UPCOMING_ON_PAGE + 1)
     past = _nearest(Q(gepland_op__lt=now), descending=True, limit=PAST_ON_PAGE)
     _with_participants(upcoming, past)
-    # Every trajectory's own calendar: the address reversed once, not once per trajectory.
+    html = render_to_string(
+        "volgen/_kalender_data.html",
+        {
+            "upcoming": upcoming[:UPCOMING_ON_PAGE],
+            "meer_komend": len(upcoming) > UPCOMING_ON_PAGE,
+            "past": past,
+        },
+    )
+    # The first upcoming date passing moves it to the past.
+    return html, fragmenten.moments_until([*upcoming, *past], now)
+
+
+def _per_traject_html() -> tuple[str, None]:
+    """Every trajectory's own calendar: the address reversed once, not once per trajectory."""
     before, after = reverse("volgen:traject_ics", args=["slug-stand-in"]).rsplit("slug-stand-in", 1)
     trajecten = [
         (f"{before}{slug}{after}", titel)
         for slug, titel in Traject.objects.order_by("soort", "titel").values_list("slug", "titel")
     ]
+    return render_to_string("volgen/_kalender_per_traject.html", {"trajecten": trajecten}), None
+
+
+@require_safe
+def kalender(request):
+    """The soonest upcoming and the latest past dates, and how to subscribe. Both lists are
+    kept under the generation of all content (lokaal/fragmenten.py), the dates until the
+    first of them passes."""
+    data = fragmenten.kept("kalender-data", [fragmenten.INHOUD], _dates_html)
+    per_traject = fragmenten.kept("kalender-per-traject", [fragmenten.INHOUD], _per_traject_html)
     feed_url = request.build_absolute_uri(reverse("volgen:kalender_ics"))
     return render(
         request,
         "volgen/kalender.html",
         {
-            "upcoming": upcoming[:UPCOMING_ON_PAGE],
-            "meer_komend": len(upcoming) > UPCOMING_ON_PAGE,
-            "past": past,
-            "trajecten": trajecten,
+            "data": mark_safe(data),  # rendered by our own templates, autoescaped
+            "per_traject": mark_safe(per_traject),
             "ics_url": feed_url,
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
         },

@@ -2,8 +2,8 @@
 
 Walks every public HTML page (tests/url_catalogue.py) and compares its query count with
 the programme as loaded and with every trajectory copied three times (programma.bulk). Both are
-counted on a second request, once fragments kept under a digest of the data
-(workshops/fragmenten.py) are in place; tests/portaal/test_render_bounds.py and
+counted on a second request, once fragments kept under generations of the data
+(lokaal/fragmenten.py) are in place; tests/portaal/test_render_bounds.py and
 test_public_pages.py compare the first requests too.
 """
 

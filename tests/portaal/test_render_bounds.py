@@ -1,9 +1,9 @@
 """Pages that list what grows with the data stay bounded, and what they keep is never stale.
 
 The trajectory list and a bestuur's page are paginated with `?pagina=N`; the home and round
-pages show a few cards per track and link to the rest. The round summary is kept under a key
-of everything it derives from (workshops/fragmenten.py): a publication, a change, or a date
-passing on the clock the progress module reads shows on the very next request.
+pages show a few cards per track and link to the rest. The round summary is kept under the
+round's generation until a date in it passes (lokaal/fragmenten.py): a publication, a change,
+or a date passing on the clock the progress module reads shows on the very next request.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -14,11 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from besturen.views import TRAJECTEN_PER_PAGE as BESTUUR_PER_PAGE
+from lokaal import fragmenten
 from portaal.views import CARDS_PER_TRACK
 from tests import factories
 from trajecten.models import Traject
+from trajecten.services import ronde_close
 from trajecten.views import TRAJECTEN_PER_PAGE
-from workshops import fragmenten
 
 pytestmark = pytest.mark.django_db
 
@@ -133,8 +134,8 @@ def test_summary_follows_a_round_closed_by_a_manager(client, time_machine):
     ronde = factories.make_ronde()
     factories.make_traject(ronde=ronde, besturen=[factories.make_bestuur()])
     assert "achter op planning" in _summary(client)
-    # The admin action writes the date with a bulk update: no signal, no saved version.
-    type(ronde).objects.filter(pk=ronde.pk).update(afgesloten_op=INSIDE.date())
+    # As the admin action does (trajecten/services.py).
+    ronde_close(rondes=[ronde], on=INSIDE.date())
     assert "achter op planning" not in _summary(client)
 
 

@@ -64,7 +64,9 @@ def test_inside_the_round_a_date_long_past_without_record_is_behind_plan(
     html = _text(client.get("/"))
     assert "Achter op planning" not in html  # no workshop has a date: nothing is behind
     traject = Traject.objects.get(slug="strategie-halle")
-    traject.workshops.filter(volgnummer=1).update(gepland_op=datetime(2023, 2, 1, tzinfo=UTC))
+    workshop = traject.workshops.get(volgnummer=1)
+    workshop.gepland_op = datetime(2023, 2, 1, tzinfo=UTC)
+    workshop.save()
     html = _text(client.get("/"))
     assert html.count('class="badge badge-achter"') == 1
     assert "Achter op planning" in _text(client.get(traject.get_absolute_url()))

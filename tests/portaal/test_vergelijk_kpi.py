@@ -11,11 +11,10 @@ from tests import factories
 from trajecten.models import Kpi, Meting, Traject
 
 SLUG = "pilootproject-deelfabriek-kortrijk"
-# The first request after a change: the row, the digest of the page's body
-# (workshops/fragmenten.py) and the 14 that render it; the next ones only the row, the digest
-# and the demo banner.
-DETAIL_QUERIES = 16
-DETAIL_QUERIES_WARM = 3
+# The first request after a change: the row and the 14 that render the page's body; the next
+# ones only the row (the body is kept under the trajectory's generation, lokaal/fragmenten.py).
+DETAIL_QUERIES = 15
+DETAIL_QUERIES_WARM = 1
 
 
 def _kpi(traject, **fields) -> Kpi:

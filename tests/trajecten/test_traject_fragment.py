@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from besturen.models import Bestuur
+from lokaal import fragmenten
 from tests import factories
 from trajecten.models import Deelname, Traject
-from workshops import fragmenten
 from workshops.models import Bijlage
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,9 @@ def test_an_attachment_made_public_shows_on_the_next_request(traject, client):
 def test_a_changed_participant_shows_on_the_next_request(traject, client):
     assert "Nieuwkerke" not in _page(client, traject)
     other = factories.make_bestuur(naam="Gemeente Nieuwkerke", korte_naam="Nieuwkerke")
-    Deelname.objects.filter(traject=traject).update(bestuur=other)  # no save, no signal
+    deelname = Deelname.objects.get(traject=traject)
+    deelname.bestuur = other
+    deelname.save()
     html = _page(client, traject)
     assert "Nieuwkerke" in html and "Oudstad" not in html
 
@@ -137,7 +139,7 @@ def test_nothing_of_the_visitor_is_kept(traject, client, settings):
         return html.split('aria-label="Kruimelpad"')[1]
 
     assert body(_page(signed_in, traject)) == body(_page(Client(), traject))
-    version = fragmenten.traject_version(Traject.objects.select_related("ronde").get())
+    version = fragmenten.version(fragmenten.traject_scope(traject.pk))
     html, _ = fragmenten.get(f"traject:{traject.pk}", version)
     assert "csrfmiddlewaretoken" not in html and "coach-oudstad" not in html
     assert "Oudstad" in html and "Volg " not in html  # the follow box stays outside

@@ -164,9 +164,9 @@ def _grow(times: int):
     ("name", "args", "queries"),
     [
         # Reports (2), updates, announced workshops and the "traject afgerond" milestones;
-        # the programme's feeds first read the digest their items are kept under (one query).
-        ("volgen:programma_atom", [], 6),
-        ("volgen:programma_rss", [], 6),
+        # the programme's items are then kept under a generation (lokaal/fragmenten.py).
+        ("volgen:programma_atom", [], 5),
+        ("volgen:programma_rss", [], 5),
         ("volgen:traject_atom", ["marker"], 6),
         ("volgen:bestuur_rss", ["markerstad"], 6),
     ],

@@ -137,16 +137,18 @@ def test_calendar_page_and_feed_query_counts_are_fixed(client, agenda, django_as
         # upcoming and past moments (2 + 2, each limited in the database), their
         # trajectories' participants (1: is it an unfilled place?), trajectories, demo notice
         reverse("volgen:kalender"): 7,
-        # the moments (2) and their participants (2), and the feed's digest (2)
-        reverse("volgen:kalender_ics"): 6,
+        # the moments (2) and their participants (2)
+        reverse("volgen:kalender_ics"): 4,
         reverse("volgen:traject_ics", args=["agenda"]): 5,
     }
     for url, queries in urls.items():
         with django_assert_num_queries(queries):
             client.get(url)
-    # Kept whole under its digest: the next request reads the digest only.
-    with django_assert_num_queries(2):
+    # Kept under the generation of all content (lokaal/fragmenten.py): no query at all.
+    with django_assert_num_queries(0):
         client.get(reverse("volgen:kalender_ics"))
+    with django_assert_num_queries(0):
+        client.get(reverse("volgen:kalender"))
     for n in range(20):
         traject = factories.make_traject()
         for step in range(1, 4):

@@ -4,15 +4,21 @@ four includes each card cost more than the rest of the page.
 The markup is that of the partials the detail page still includes (`_traject_badges.html`,
 `_voortgang.html`, `_volgende_stap.html`, `_laatst_bijgewerkt.html`); every fact comes from
 `traject.voortgang` (trajecten/voortgang.py), as there. Change them together.
+
+Each card is kept under its trajectory's generation (lokaal/fragmenten.py; the filter
+`met_kaarten`), until its progress or its "… geleden" reads differently: a list loads its page
+of rows and renders only the cards of trajectories that changed.
 """
 
 from django import template
+from django.db.models import prefetch_related_objects
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
+from lokaal import fragmenten
 from trajecten.voortgang import TrajectStaat
 
 register = template.Library()
@@ -108,9 +114,47 @@ def laatst_bijgewerkt(v) -> SafeString:
     )
 
 
+@register.filter
+def met_kaarten(trajecten) -> list:
+    """The trajectories (rows with their round), each with its card (`kaart`), kept per
+    trajectory; the progress of those whose card is not kept is loaded for them alone."""
+    from trajecten.models import Traject
+
+    trajecten = list(trajecten)
+    by_name = {f"kaart:{t.pk}": t for t in trajecten}
+
+    def build(names: list) -> dict:
+        missing = [by_name[name] for name in names]
+        lookups = Traject.objects.with_progress()._prefetch_related_lookups
+        prefetch_related_objects(missing, "ronde", *lookups)
+        now = timezone.now()
+        return {f"kaart:{t.pk}": (str(render_card(t)), card_until(t, now)) for t in missing}
+
+    cards = fragmenten.kept_many(
+        {name: [fragmenten.traject_scope(t.pk)] for name, t in by_name.items()}, build
+    )
+    for name, traject in by_name.items():
+        traject.kaart = mark_safe(cards[name])  # rendered here, escaped by format_html
+    return trajecten
+
+
+def card_until(traject, now):
+    """Until when a card reads the same: the first date passing among its moments, or the
+    moment its "… geleden" changes."""
+    return fragmenten.earliest(
+        fragmenten.moments_until(traject.momenten, now),
+        fragmenten.freshness_until(traject.voortgang.laatst_bijgewerkt, now),
+    )
+
+
 @register.simple_tag
 def traject_kaart(traject) -> SafeString:
-    """One participant's trajectory as a card (what `includes/_traject_card.html` shows)."""
+    """One participant's trajectory as a card (what `includes/_traject_card.html` shows): the
+    kept one if `met_kaarten` gave it one."""
+    return getattr(traject, "kaart", None) or render_card(traject)
+
+
+def render_card(traject) -> SafeString:
     v = traject.voortgang
     url = traject.get_absolute_url()
     if traject.is_open:

@@ -15,6 +15,7 @@ from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from lokaal import fragmenten
 from lokaal.management.commands.backup import run_pg_tool
 
 
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         else:
             raise CommandError(f"Geen herstel voor een {connection.vendor}-databank.")
         sessions, _ = Session.objects.using(database).all().delete()
+        fragmenten.bump_all()  # the pages show the restored data, not what was kept
         self.stdout.write(f"Back-up {source} teruggezet in '{name}'.")
         self.stdout.write(
             f"Alle sessies beëindigd ({sessions}): iedereen meldt zich opnieuw aan. "
