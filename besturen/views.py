@@ -1,11 +1,13 @@
 from typing import Any
 
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from besturen.filters import BestuurFilter
 from besturen.models import Bestuur, Lidmaatschap
+from lokaal import fragmenten
 from lokaal.paginering import InvalidPageNumber, page_number, page_of
 
 # Trajectory cards per page of a bestuur: an intercommunale takes part round after round.
@@ -61,14 +63,24 @@ def bestuur_detail(request, slug):
         number = page_number(request)
     except InvalidPageNumber as exc:
         return render(request, "400.html", {"melding": exc.message}, status=400)
-    bestuur = get_object_or_404(
-        Bestuur.objects.prefetch_related(
-            "genoemd_in_rondes",
-            Prefetch("lidmaatschappen", queryset=Lidmaatschap.objects.select_related("lid")),
-            Prefetch("lid_van", queryset=Lidmaatschap.objects.select_related("intercommunale")),
+    # The bestuur with its rounds and memberships, kept with the site's data
+    # (lokaal/fragmenten.py); an unknown address is asked again each time.
+    bestuur = fragmenten.kept(
+        f"bestuur:{slug}",
+        [],
+        lambda: (
+            Bestuur.objects.prefetch_related(
+                "genoemd_in_rondes",
+                Prefetch("lidmaatschappen", queryset=Lidmaatschap.objects.select_related("lid")),
+                Prefetch("lid_van", queryset=Lidmaatschap.objects.select_related("intercommunale")),
+            )
+            .filter(slug=slug)
+            .first(),
+            None,
         ),
-        slug=slug,
     )
+    if bestuur is None:
+        raise Http404("Dit bestuur bestaat niet.")
     # Reached through the reverse relation: besturen does not import trajecten.
     # Rows only: their cards are kept per trajectory (the template's `met_kaarten`).
     trajecten = bestuur.trajecten.select_related("ronde").order_by(

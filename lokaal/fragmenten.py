@@ -26,6 +26,7 @@ than `TIMEOUT`.
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
@@ -35,6 +36,13 @@ from django.db import transaction
 from django.utils import timezone
 
 TIMEOUT = 6 * 3600
+# Part of every key: raise it when what a fragment holds changes shape, so that new code never
+# reads what old code kept (`migrate`, run on every deploy, also replaces every token).
+FORMAT = 2
+# Each process remembers a token this long: other processes' changes show at most this much
+# later (its own at once); a page then reads its fragments without reading the tokens first.
+TOKEN_MEMO_SECONDS = 1.0
+_memo: dict[str, tuple[float, str]] = {}
 SITE = "site"
 INHOUD = "inhoud"
 logger = logging.getLogger(__name__)
@@ -52,7 +60,7 @@ def traject_scope(pk) -> str:
 
 def _prefix() -> str:
     # Tests give each test its own prefix: their rows reuse ids and frozen clocks.
-    return getattr(settings, "FRAGMENT_CACHE_PREFIX", "frag")
+    return f"{getattr(settings, 'FRAGMENT_CACHE_PREFIX', 'frag')}:{FORMAT}"
 
 
 def _generation_key(scope: str) -> str:
@@ -151,22 +159,33 @@ def _tokens(scopes: list[str]) -> dict | None:
     """Each scope's token, a new one where the cache has none; None if the cache cannot say."""
     global _lost_bump
     keys = {scope: _generation_key(scope) for scope in dict.fromkeys(scopes)}
+    now = time.monotonic()
+    found = {k: memo[1] for k in keys.values() if (memo := _memo.get(k)) and memo[0] > now}
+    if len(found) == len(keys) and not _lost_bump:
+        return {scope: found[key] for scope, key in keys.items()}
     try:
         if _lost_bump:
+            _memo.clear()
+            found = {}
             cache.set(_generation_key(SITE), _token(), None)
             _lost_bump = False
-        found = cache.get_many(list(keys.values()))
-        missing = [key for key in keys.values() if key not in found]
+        unknown = [key for key in keys.values() if key not in found]
+        read = cache.get_many(unknown)
+        missing = [key for key in unknown if key not in read]
         if missing:
             # Another process may be starting the same scope: `add` keeps the first token.
             for key in missing:
                 cache.add(key, _token(), None)
-            found.update(cache.get_many(missing))
+            read.update(cache.get_many(missing))
     except Exception:
         logger.warning("fragment cache unavailable; rendering afresh")
         return None
-    if len(found) < len(keys):  # the cache skipped a read (its circuit breaker is open)
+    if len(found) + len(read) < len(keys):  # the cache skipped a read (breaker open)
         return None
+    if len(_memo) > 10000:
+        _memo.clear()
+    _memo.update({key: (now + TOKEN_MEMO_SECONDS, token) for key, token in read.items()})
+    found.update(read)
     return {scope: found[key] for scope, key in keys.items()}
 
 
@@ -189,8 +208,11 @@ def bump_all() -> None:
 
 def _write(scopes: set[str]) -> None:
     global _lost_bump
+    tokens = {_generation_key(scope): _token() for scope in scopes}
+    for key in tokens:  # this process sees its own change at once
+        _memo.pop(key, None)
     try:
-        done = cache.set_many({_generation_key(scope): _token() for scope in scopes}, None)
+        done = cache.set_many(tokens, None)
     except Exception:
         done = None
     if done is None or done:  # set_many returns the keys it failed to set

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from lokaal import fragmenten
 from trajecten.models import Ronde, Traject
+from trajecten.templatetags.traject_kaart import cards
 from trajecten.voortgang import RondeFase, ronde_samenvatting
 from workshops.nieuws import public_items
 
@@ -43,7 +44,7 @@ def _ronde_context(ronde: Ronde | None, rondes: list[Ronde]) -> dict:
 
     def build() -> tuple[dict[str, Any], datetime | None]:
         trajecten = loaded[:] = list(in_ronde.with_progress())
-        getoond: list[int] = []
+        getoond: dict[str, list[int]] = {}
         value: dict[str, Any] = {
             "samenvatting": ronde_samenvatting(trajecten) if trajecten else [],
             "nieuws": public_items(traject_filter=Q(traject__ronde=ronde), limit=NEWS_ON_HOME)
@@ -54,25 +55,26 @@ def _ronde_context(ronde: Ronde | None, rondes: list[Ronde]) -> dict:
         for soort in Traject.Soort.values:
             pks = [t.pk for t in trajecten if t.soort == soort]
             value[f"{soort}_aantal"] = len(pks)
-            getoond.extend(pks[:CARDS_PER_TRACK])
+            getoond[soort] = pks[:CARDS_PER_TRACK]
         return value, fragmenten.moments_until(m for t in trajecten for m in t.momenten)
 
     kept = fragmenten.kept(f"ronde-overzicht-{ronde.pk}", [fragmenten.ronde_scope(ronde.pk)], build)
     context.update(kept)
-    # Rows only, or those just loaded with their progress: the cards are kept per trajectory
-    # (the template's `met_kaarten`).
-    shown = set(kept["getoond"])
-    if loaded:
-        cards = [t for t in loaded if t.pk in shown]
-    else:
-        cards = list(in_ronde.filter(pk__in=shown).select_related("ronde"))
-    for soort in Traject.Soort.values:
-        context[soort] = [t for t in cards if t.soort == soort]
+    # The cards are kept per trajectory: no row is read unless a card must be rendered (then
+    # those just loaded with their progress serve).
+    shown = [pk for pks in kept["getoond"].values() for pk in pks]
+    html = cards(shown, {t.pk: t for t in loaded} if loaded else None)
+    for soort, pks in kept["getoond"].items():
+        context[soort] = [html[pk] for pk in pks if pk in html]
     return context
 
 
 def _rondes() -> list[Ronde]:
-    return list(Ronde.objects.prefetch_related("extra_besturen"))
+    """Every round with the besturen named beside its participants, kept with the site's
+    reference data (lokaal/fragmenten.py)."""
+    return fragmenten.kept(
+        "rondes", [], lambda: (list(Ronde.objects.prefetch_related("extra_besturen")), None)
+    )
 
 
 @require_safe

@@ -1,16 +1,24 @@
 import django_filters
 
 from besturen.models import Provincie
+from lokaal import fragmenten
 from trajecten.models import Actiedomein, Ronde, Traject
 from trajecten.voortgang import TrajectStaat
 
 
 def _actiedomein_choices():
-    return list(Actiedomein.objects.values_list("slug", "naam"))
+    # Reference data, kept with the site's (lokaal/fragmenten.py).
+    return fragmenten.kept(
+        "keuzes-actiedomein",
+        [],
+        lambda: (list(Actiedomein.objects.values_list("slug", "naam")), None),
+    )
 
 
 def ronde_choices():
-    return list(Ronde.objects.values_list("slug", "naam"))
+    return fragmenten.kept(
+        "keuzes-ronde", [], lambda: (list(Ronde.objects.values_list("slug", "naam")), None)
+    )
 
 
 def with_state(queryset, staat: str):

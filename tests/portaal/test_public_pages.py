@@ -27,14 +27,13 @@ QUERIES = {
 # Queries per page once its fragments are kept, at either size of the data.
 WARM_QUERIES = {
     "trajecten:detail": 1,  # the row
-    # The rounds and their named besturen, and the rows of the cards shown: the summary, the
-    # news and the cards are kept.
-    "portaal:home": 3,
-    "portaal:ronde": 3,
-    # The filter's two lists of choices, the pager's count and the page's rows.
-    "trajecten:list": 4,
-    # The bestuur and its three lists, the pager's count and the page's rows.
-    "besturen:detail": 6,
+    # None: the rounds, the summary, the news, which cards to show and the cards are kept.
+    "portaal:home": 0,
+    "portaal:ronde": 0,
+    # The pager's count and the page's rows (the filter's choices and the cards are kept).
+    "trajecten:list": 2,
+    # The pager's count and the page's rows (the bestuur and the cards are kept).
+    "besturen:detail": 2,
 }
 
 

@@ -114,28 +114,37 @@ def laatst_bijgewerkt(v) -> SafeString:
     )
 
 
-@register.filter
-def met_kaarten(trajecten) -> list:
-    """The trajectories (rows with their round), each with its card (`kaart`), kept per
-    trajectory; the progress of those whose card is not kept is loaded for them alone."""
+def cards(pks: list[int], rows: dict | None = None) -> dict[int, SafeString]:
+    """The cards of these trajectories by pk, kept per trajectory. Only for those whose card is
+    not kept are the rows (from `rows` if given) and their progress loaded."""
     from trajecten.models import Traject
 
-    trajecten = list(trajecten)
-    by_name = {f"kaart:{t.pk}": t for t in trajecten}
-
     def build(names: list) -> dict:
-        missing = [by_name[name] for name in names]
+        wanted = [int(name.removeprefix("kaart:")) for name in names]
+        if rows is not None:
+            missing = [rows[pk] for pk in wanted]
+        else:
+            missing = list(Traject.objects.filter(pk__in=wanted).select_related("ronde"))
         lookups = Traject.objects.with_progress()._prefetch_related_lookups
         prefetch_related_objects(missing, "ronde", *lookups)
         now = timezone.now()
         return {f"kaart:{t.pk}": (str(render_card(t)), card_until(t, now)) for t in missing}
 
-    cards = fragmenten.kept_many(
-        {name: [fragmenten.traject_scope(t.pk)] for name, t in by_name.items()}, build
+    kept = fragmenten.kept_many(
+        {f"kaart:{pk}": [fragmenten.traject_scope(pk)] for pk in pks}, build
     )
-    for name, traject in by_name.items():
-        traject.kaart = mark_safe(cards[name])  # rendered here, escaped by format_html
-    return trajecten
+    # Rendered here, escaped by format_html. A trajectory deleted meanwhile has no card.
+    return {pk: mark_safe(kept[f"kaart:{pk}"]) for pk in pks if f"kaart:{pk}" in kept}
+
+
+@register.filter
+def met_kaarten(trajecten) -> list:
+    """The trajectories (rows with their round), each with its card (`kaart`), kept per
+    trajectory; the progress of those whose card is not kept is loaded for them alone."""
+    rows = {t.pk: t for t in trajecten}
+    for pk, kaart in cards(list(rows), rows).items():
+        rows[pk].kaart = kaart
+    return list(rows.values())
 
 
 def card_until(traject, now):
