@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -347,6 +348,55 @@ def redis_usage(env: dict) -> dict:
     }
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _group_cpu(pgid: int) -> float:
+    """CPU seconds used so far by the processes of one process group (a server and its workers;
+    the servers are started in their own session)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[2]) == pgid:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / _TICK
+
+
+def cpu_snapshot(groups: dict[str, int]) -> dict[str, float]:
+    """CPU seconds so far: each server's process group, this process (the attacker's threads;
+    the main thread only waits for wrk), wrk (finished children), and the whole machine."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    snapshot = {name: _group_cpu(pgid) for name, pgid in groups.items()}
+    snapshot["attacker"] = time.process_time()
+    snapshot["wrk"] = children.ru_utime + children.ru_stime
+    snapshot["machine"] = (sum(fields[:3]) + sum(fields[5:7])) / _TICK  # user nice system irq
+    return snapshot
+
+
+def cpu_used(before: dict[str, float]) -> dict[str, float]:
+    """CPU seconds per part since `before`; "rest" is the machine's minus the parts measured
+    (PostgreSQL, Redis, the bare view's gunicorn, other users of the machine)."""
+    after = cpu_snapshot(_GROUPS)
+    used = {name: after[name] - before[name] for name in before}
+    used["rest"] = used["machine"] - sum(v for k, v in used.items() if k != "machine")
+    return used
+
+
+_GROUPS: dict[str, int] = {}
+
+
+def measured_wrk(url: str, seconds: int) -> dict:
+    """wrk, with the CPU seconds each part of the machine used during the run."""
+    before = cpu_snapshot(_GROUPS)
+    result = wrk(url, seconds)
+    result["cpu"] = cpu_used(before)
+    return result
+
+
 def under_attack(env: dict) -> dict:
     """Three rounds of the home page through nginx, quiet then attacked; the median change."""
     memory_before = redis_usage(env)
@@ -356,9 +406,9 @@ def under_attack(env: dict) -> dict:
     sent = {"post": 0, "query": 0}
     statuses: dict[int, int] = {}
     for _ in range(3):
-        quiet = wrk(PROXY + "/", DURATION)
+        quiet = measured_wrk(PROXY + "/", DURATION)
         with Attacker() as attacker:
-            attacked = wrk(PROXY + "/", DURATION)
+            attacked = measured_wrk(PROXY + "/", DURATION)
         rounds.append({"quiet": quiet, "attacked": attacked})
         for kind, count in attacker.sent.items():
             sent[kind] += count
@@ -373,6 +423,13 @@ def under_attack(env: dict) -> dict:
         "seconds": 3 * DURATION,
         "sent": sent,
         "statuses": statuses,
+        "cpu": {
+            kind: {
+                part: median(r[kind]["cpu"][part] for r in rounds)
+                for part in rounds[0][kind]["cpu"]
+            }
+            for kind in ("quiet", "attacked")
+        },
         "redis_before": memory_before,
         "redis_after": redis_usage(env),
     }
@@ -387,10 +444,11 @@ def main() -> int:
     notes = []
     load_before = os.getloadavg()
     with (
-        gunicorn(env, PORT),
+        gunicorn(env, PORT) as portal,
         gunicorn(env, BARE_PORT, app="bare.wsgi", probe="/"),
-        nginx(PROXY_PORT, [PORT]),
+        nginx(PROXY_PORT, [PORT]) as proxy,
     ):
+        _GROUPS.update(gunicorn=portal.pid, nginx=proxy.pid)
         for label, path in list(page_list):
             try:
                 with urllib.request.urlopen(APP + path, timeout=30) as response:
@@ -463,6 +521,13 @@ def main() -> int:
         f"{attack['quiet_rps']:.0f} -> {attack['attacked_rps']:.0f} req/s (median change "
         f"{attack['change']:+.1%}); the site's Redis "
         f"keys {before['keys']} ({before['bytes']} B) -> {after['keys']} ({after['bytes']} B)"
+    )
+    print(
+        "  CPU seconds per run, median (quiet / attacked): "
+        + ", ".join(
+            f"{part} {attack['cpu']['quiet'][part]:.2f} / {attack['cpu']['attacked'][part]:.2f}"
+            for part in ("wrk", "nginx", "gunicorn", "attacker", "rest", "machine")
+        )
     )
     if abs(attack["change"]) > ATTACK_GATE:
         failures.append(f"attack changed throughput by {attack['change']:+.1%}")
