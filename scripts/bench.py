@@ -269,8 +269,8 @@ class Attacker:
     Each of the two threads keeps its connection to nginx open between requests (http.client),
     as a client sending many requests does, and opens a new one when nginx closes it. (Until
     2 Dec 2026 every request went through a new urllib opener on a new connection: the same
-    requests at the same rates, at several times the attacker's own CPU per request, which
-    the benchmark counted against the site; docs/performance.md.)"""
+    requests at the same rates, at twice the attacker's own CPU per request, which the
+    benchmark counted against the site; docs/performance.md.)"""
 
     def __init__(self):
         self.stop = threading.Event()

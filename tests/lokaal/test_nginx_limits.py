@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from _serve import nginx  # noqa: E402
+from _serve import nginx
 
 NGINX = next(
     (
