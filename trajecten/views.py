@@ -1,16 +1,19 @@
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.db.models import prefetch_related_objects
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from lokaal import fragmenten
-from lokaal.paginering import InvalidPageNumber, page_number, page_of
+from lokaal.paginering import PAGE_PARAM, InvalidPageNumber, page_number, page_of
 from trajecten import services
 from trajecten.filters import TrajectFilter
 from trajecten.models import Ronde, Traject
+from trajecten.templatetags.traject_kaart import cards
 
 # Cards per page of the list: it grows with every round and participant.
 TRAJECTEN_PER_PAGE = 24
@@ -38,15 +41,34 @@ def traject_list(request):
         )
     slug = filterset.form.cleaned_data.get("ronde")
     ronde = Ronde.objects.filter(slug=slug).first() if slug else None
-    # Only the rows of this page are loaded; their cards are kept per trajectory
-    # (the template's `met_kaarten`).
-    page = page_of(filterset.qs, TRAJECTEN_PER_PAGE, number)
+    # The query string is canonical here (lokaal.middleware.PublicPageMiddleware), so the
+    # number of keys below is bounded by the filter's choices.
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != PAGE_PARAM])
+    # Which trajectories match, kept under all content; not with a status, which moves with
+    # the clock. The form as shown for this query, kept with the site's reference data.
+    if filterset.form.cleaned_data.get("status"):
+        pks = list(filterset.qs.values_list("pk", flat=True))
+    else:
+        pks = fragmenten.kept(
+            f"trajecten-lijst:{query}",
+            [fragmenten.INHOUD],
+            lambda: (list(filterset.qs.values_list("pk", flat=True)), None),
+        )
+    form = fragmenten.kept(
+        f"trajecten-filter:{query}",
+        [],
+        lambda: (render_to_string("trajecten/_filter.html", {"filter": filterset}), None),
+    )
+    page = page_of(pks, TRAJECTEN_PER_PAGE, number)
+    kaarten = cards(list(page.object_list))
     return render(
         request,
         "trajecten/traject_list.html",
         {
             "filter": filterset,
-            "trajecten": page.object_list,
+            "filter_html": mark_safe(form),  # rendered by our own template, autoescaped
+            "trajecten": page.object_list,  # their pks
+            "kaarten": [kaarten[pk] for pk in page.object_list if pk in kaarten],
             "page": page,
             "ronde": ronde,
         },
@@ -57,10 +79,17 @@ def traject_list(request):
 def traject_detail(request, slug):
     """A trajectory's public page. Its body (timeline, results, charts, participants, updates)
     is kept as a fragment under the trajectory's generation (lokaal/fragmenten.py) until a
-    date in it passes: on a warm fragment the page costs the trajectory's row and one read
-    from the cache. Per visitor are only the freshness, which moves with the hour, and the
+    date in it passes: on a warm fragment the page costs three reads from the cache and no
+    query. Per visitor are only the freshness, which moves with the hour, and the
     follow form with its CSRF token, both outside the fragment."""
-    traject = get_object_or_404(Traject.objects.select_related("ronde"), slug=slug)
+    # The row too is kept, under all content (an unknown address is asked again each time).
+    traject = fragmenten.kept(
+        f"traject-rij:{slug}",
+        [fragmenten.INHOUD],
+        lambda: (Traject.objects.select_related("ronde").filter(slug=slug).first(), None),
+    )
+    if traject is None:
+        raise Http404("Dit traject bestaat niet.")
     html, last_updated = fragmenten.kept(
         f"traject:{traject.pk}",
         [fragmenten.traject_scope(traject.pk)],

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -203,3 +204,56 @@ def test_loading_the_programme_makes_everything_old(db):
     load_programme()
     assert _tokens(fragmenten.SITE)[fragmenten.SITE] != before
     assert Traject.objects.exists()
+
+
+def _changed_scopes(action) -> set[str]:
+    """The scopes whose tokens `action` replaces (read before and after, in this process)."""
+    written = []
+    original = fragmenten._write
+
+    def spy(scopes):
+        written.append(set(scopes))
+        original(scopes)
+
+    fragmenten._write = spy
+    try:
+        action()
+    finally:
+        fragmenten._write = original
+    return set().union(*written) if written else set()
+
+
+def test_every_kind_of_record_reaches_its_trajectory_and_round(twee):
+    from trajecten.models import Actiedomein, Pilotkandidaat
+    from workshops.models import Bijlage
+
+    a, b = twee
+    own = {fragmenten.INHOUD, fragmenten.traject_scope(a.pk), fragmenten.ronde_scope(a.ronde_id)}
+    kpi = factories.make_kpi(a)
+    workshop = factories.make_workshop(a)
+    assert _changed_scopes(lambda: factories.make_meting(kpi, waarde=3)) == own
+    assert (
+        _changed_scopes(
+            lambda: Bijlage.objects.create(
+                workshop=workshop,
+                titel="Verslag",
+                bestand=ContentFile(b"%PDF-1.4 verslag", name="v.pdf"),
+            )
+        )
+        == own
+    )
+    # A candidate names a follow-up trajectory: both pages show it.
+    kandidaat = _changed_scopes(
+        lambda: Pilotkandidaat.objects.create(traject=a, naam="Deelfabriek", vervolgtraject=b)
+    )
+    assert kandidaat == own | {fragmenten.traject_scope(b.pk)}
+    # The follow-up changing shows on the page of the trajectory whose candidate names it.
+    b.titel = "Nieuwe titel"
+    assert fragmenten.traject_scope(a.pk) in _changed_scopes(b.save)
+    domein = Actiedomein.objects.create(naam="Textiel", slug="textiel-test")
+    assert _changed_scopes(lambda: a.prioritaire_actiedomeinen.add(domein)) == own
+    domein.naam = "Kleding"
+    assert _changed_scopes(domein.save) == {fragmenten.INHOUD, fragmenten.SITE}
+    ronde = a.ronde
+    ronde.naam = "Andere naam"
+    assert fragmenten.SITE in _changed_scopes(ronde.save)

@@ -26,12 +26,12 @@ QUERIES = {
 
 # Queries per page once its fragments are kept, at either size of the data.
 WARM_QUERIES = {
-    "trajecten:detail": 1,  # the row
+    "trajecten:detail": 0,  # the row and the body are kept
     # None: the rounds, the summary, the news, which cards to show and the cards are kept.
     "portaal:home": 0,
     "portaal:ronde": 0,
-    # The pager's count and the page's rows (the filter's choices and the cards are kept).
-    "trajecten:list": 2,
+    # None: which trajectories match, the filter form and the cards are kept.
+    "trajecten:list": 0,
     # The pager's count and the page's rows (the bestuur and the cards are kept).
     "besturen:detail": 2,
 }

@@ -12,9 +12,9 @@ from trajecten.models import Kpi, Meting, Traject
 
 SLUG = "pilootproject-deelfabriek-kortrijk"
 # The first request after a change: the row and the 14 that render the page's body; the next
-# ones only the row (the body is kept under the trajectory's generation, lokaal/fragmenten.py).
+# ones none (row and body are kept, lokaal/fragmenten.py).
 DETAIL_QUERIES = 15
-DETAIL_QUERIES_WARM = 1
+DETAIL_QUERIES_WARM = 0
 
 
 def _kpi(traject, **fields) -> Kpi:

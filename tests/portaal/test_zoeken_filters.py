@@ -8,7 +8,8 @@ from trajecten.models import Actiedomein, Traject
 
 
 def _slugs(response) -> set[str]:
-    return {t.slug for t in response.context["trajecten"]}
+    pks = response.context["trajecten"]
+    return set(Traject.objects.filter(pk__in=pks).values_list("slug", flat=True))
 
 
 def test_trajectories_by_track_and_status(programme, client):

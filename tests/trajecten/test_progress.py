@@ -270,7 +270,7 @@ def test_status_filter_uses_the_derived_state(client, time_machine, staat, expec
         status=Workshop.Status.GEHOUDEN
     )
     response = client.get("/trajecten/", {"status": staat})
-    assert [t.pk for t in response.context["trajecten"]] == [trajecten[expected].pk]
+    assert list(response.context["trajecten"]) == [trajecten[expected].pk]
 
 
 def test_moments_follow_a_new_prefetch_and_unprefetched_reads(
