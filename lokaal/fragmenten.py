@@ -26,7 +26,6 @@ than `TIMEOUT`.
 
 import logging
 import os
-import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
@@ -39,10 +38,6 @@ TIMEOUT = 6 * 3600
 # Part of every key: raise it when what a fragment holds changes shape, so that new code never
 # reads what old code kept (`migrate`, run on every deploy, also replaces every token).
 FORMAT = 2
-# Each process remembers a token this long: other processes' changes show at most this much
-# later (its own at once); a page then reads its fragments without reading the tokens first.
-TOKEN_MEMO_SECONDS = 1.0
-_memo: dict[str, tuple[float, str]] = {}
 SITE = "site"
 INHOUD = "inhoud"
 logger = logging.getLogger(__name__)
@@ -159,33 +154,22 @@ def _tokens(scopes: list[str]) -> dict | None:
     """Each scope's token, a new one where the cache has none; None if the cache cannot say."""
     global _lost_bump
     keys = {scope: _generation_key(scope) for scope in dict.fromkeys(scopes)}
-    now = time.monotonic()
-    found = {k: memo[1] for k in keys.values() if (memo := _memo.get(k)) and memo[0] > now}
-    if len(found) == len(keys) and not _lost_bump:
-        return {scope: found[key] for scope, key in keys.items()}
     try:
         if _lost_bump:
-            _memo.clear()
-            found = {}
             cache.set(_generation_key(SITE), _token(), None)
             _lost_bump = False
-        unknown = [key for key in keys.values() if key not in found]
-        read = cache.get_many(unknown)
-        missing = [key for key in unknown if key not in read]
+        found = cache.get_many(list(keys.values()))
+        missing = [key for key in keys.values() if key not in found]
         if missing:
             # Another process may be starting the same scope: `add` keeps the first token.
             for key in missing:
                 cache.add(key, _token(), None)
-            read.update(cache.get_many(missing))
+            found.update(cache.get_many(missing))
     except Exception:
         logger.warning("fragment cache unavailable; rendering afresh")
         return None
-    if len(found) + len(read) < len(keys):  # the cache skipped a read (breaker open)
+    if len(found) < len(keys):  # the cache skipped a read (its circuit breaker is open)
         return None
-    if len(_memo) > 10000:
-        _memo.clear()
-    _memo.update({key: (now + TOKEN_MEMO_SECONDS, token) for key, token in read.items()})
-    found.update(read)
     return {scope: found[key] for scope, key in keys.items()}
 
 
@@ -209,8 +193,6 @@ def bump_all() -> None:
 def _write(scopes: set[str]) -> None:
     global _lost_bump
     tokens = {_generation_key(scope): _token() for scope in scopes}
-    for key in tokens:  # this process sees its own change at once
-        _memo.pop(key, None)
     try:
         done = cache.set_many(tokens, None)
     except Exception:
