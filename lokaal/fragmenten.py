@@ -26,11 +26,13 @@ than `TIMEOUT`.
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.utils import timezone
 
@@ -43,6 +45,22 @@ INHOUD = "inhoud"
 logger = logging.getLogger(__name__)
 # Set when a bump could not be written; the next answer from the cache replaces SITE.
 _lost_bump = False
+# The tokens read during the current request (None outside one): a page that keeps several
+# fragments reads the site's token once. Never kept across requests, so a change saved through
+# another instance shows on the next request.
+_request = threading.local()
+
+
+def _request_began(**kwargs) -> None:
+    _request.tokens = {}
+
+
+def _request_ended(**kwargs) -> None:
+    _request.tokens = None
+
+
+request_started.connect(_request_began, dispatch_uid="fragmenten-tokens")
+request_finished.connect(_request_ended, dispatch_uid="fragmenten-tokens")
 
 
 def ronde_scope(pk) -> str:
@@ -154,20 +172,28 @@ def _tokens(scopes: list[str]) -> dict | None:
     """Each scope's token, a new one where the cache has none; None if the cache cannot say."""
     global _lost_bump
     keys = {scope: _generation_key(scope) for scope in dict.fromkeys(scopes)}
-    try:
-        if _lost_bump:
-            cache.set(_generation_key(SITE), _token(), None)
-            _lost_bump = False
-        found = cache.get_many(list(keys.values()))
-        missing = [key for key in keys.values() if key not in found]
-        if missing:
-            # Another process may be starting the same scope: `add` keeps the first token.
-            for key in missing:
-                cache.add(key, _token(), None)
-            found.update(cache.get_many(missing))
-    except Exception:
-        logger.warning("fragment cache unavailable; rendering afresh")
-        return None
+    memo = getattr(_request, "tokens", None)
+    found = {key: memo[key] for key in keys.values() if key in memo} if memo else {}
+    unknown = [key for key in keys.values() if key not in found]
+    if unknown or _lost_bump:
+        try:
+            if _lost_bump:
+                cache.set(_generation_key(SITE), _token(), None)
+                _lost_bump = False
+                found, unknown = {}, list(keys.values())
+            read = cache.get_many(unknown)
+            missing = [key for key in unknown if key not in read]
+            if missing:
+                # Another process may be starting the same scope: `add` keeps the first token.
+                for key in missing:
+                    cache.add(key, _token(), None)
+                read.update(cache.get_many(missing))
+        except Exception:
+            logger.warning("fragment cache unavailable; rendering afresh")
+            return None
+        found.update(read)
+        if memo is not None:
+            memo.update(read)
     if len(found) < len(keys):  # the cache skipped a read (its circuit breaker is open)
         return None
     return {scope: found[key] for scope, key in keys.items()}
@@ -193,6 +219,9 @@ def bump_all() -> None:
 def _write(scopes: set[str]) -> None:
     global _lost_bump
     tokens = {_generation_key(scope): _token() for scope in scopes}
+    memo = getattr(_request, "tokens", None)
+    for key in tokens if memo is not None else ():
+        memo.pop(key, None)  # the rest of this request sees its own change
     try:
         done = cache.set_many(tokens, None)
     except Exception:

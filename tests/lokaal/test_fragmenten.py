@@ -257,3 +257,27 @@ def test_every_kind_of_record_reaches_its_trajectory_and_round(twee):
     ronde = a.ronde
     ronde.naam = "Andere naam"
     assert fragmenten.SITE in _changed_scopes(ronde.save)
+
+
+def test_a_change_through_another_instance_shows_on_the_next_request(twee, client):
+    """Another instance's save reaches this one only through the shared cache: tokens are
+    never remembered beyond one request."""
+    a, _ = twee
+    url = a.get_absolute_url()
+    assert "Elders gewijzigd" not in client.get(url).content.decode()
+    Traject.objects.filter(pk=a.pk).update(titel="Elders gewijzigd")  # the other's write
+    for scope in (fragmenten.INHOUD, fragmenten.traject_scope(a.pk)):  # and its bump
+        cache.set(fragmenten._generation_key(scope), "van-elders", None)
+    assert "Elders gewijzigd" in client.get(url).content.decode()
+
+
+def test_a_page_reads_each_token_once(twee, client, monkeypatch):
+    a, _ = twee
+    url = a.get_absolute_url()
+    client.get(url)
+    asked = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: asked.extend(keys) or original(keys))
+    client.get(url)
+    tokens = [key for key in asked if ":gen:" in key]
+    assert tokens and len(tokens) == len(set(tokens))
