@@ -124,12 +124,14 @@ def put(name: str, key: str | None, value, *, until: datetime | None = None) -> 
 
 def kept[T](name: str, scopes: Iterable[str], build: Callable[[], tuple[T, datetime | None]]) -> T:
     """The value of `name` as kept under the tokens of `scopes`; else `build()`, which returns
-    the value and the instant until which it holds (None: until a change), kept for next time."""
+    the value and the instant until which it holds (None: until a change), kept for next time.
+    None is never kept: an unknown address asked for again and again fills no cache."""
     key = version(*scopes)
     value = get(name, key)
     if value is None:
         value, until = build()
-        put(name, key, value, until=until)
+        if value is not None:
+            put(name, key, value, until=until)
     return value
 
 

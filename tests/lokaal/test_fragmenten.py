@@ -281,3 +281,12 @@ def test_a_page_reads_each_token_once(twee, client, monkeypatch):
     client.get(url)
     tokens = [key for key in asked if ":gen:" in key]
     assert tokens and len(tokens) == len(set(tokens))
+
+
+def test_unknown_addresses_keep_nothing(twee, client):
+    before = set(cache._cache)
+    for n in range(5):
+        assert client.get(f"/trajecten/bestaat-niet-{n}/").status_code == 404
+        assert client.get(f"/besturen/bestaat-niet-{n}/").status_code == 404
+    added = {key for key in set(cache._cache) - before if ":gen:" not in key}
+    assert not [key for key in added if "bestaat-niet" in key]
