@@ -107,25 +107,21 @@ def too_many_requests(limited: Limited) -> HttpResponse:
     return response
 
 
-class RequestSizeLimitMiddleware:
-    """Refuse a request whose Content-Length is over `MAX_REQUEST_BYTES`, before reading it.
+def too_large(request) -> HttpResponse | None:
+    """A 413 for a request whose Content-Length is over `MAX_REQUEST_BYTES`, before anything
+    reads its body (lokaal.middleware.SiteMiddleware asks first); None for any other.
 
-    The answer is a 413 with a Dutch page; the connection is closed so the unread body is not
-    taken for the next request.
+    The answer is a Dutch page, and the connection is closed so the unread body is not taken
+    for the next request.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.MAX_REQUEST_BYTES:
-            body = loader.get_template("413.html").render({"limit_mb": settings.MAX_UPLOAD_MB})
-            response = HttpResponse(body, status=413)
-            response["Connection"] = "close"
-            response["Cache-Control"] = "no-store"
-            return response
-        return self.get_response(request)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= settings.MAX_REQUEST_BYTES:
+        return None
+    body = loader.get_template("413.html").render({"limit_mb": settings.MAX_UPLOAD_MB})
+    response = HttpResponse(body, status=413)
+    response["Connection"] = "close"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -5,10 +5,25 @@
 the line appends them as key=value, the JSON object carries them as its own keys.
 """
 
+import contextvars
 import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
+
+# The id of the request being answered (lokaal.middleware.SiteMiddleware sets it).
+current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "current_request_id", default="-"
+)
+
+
+class RequestIdFilter(logging.Filter):
+    """Gives every log record the id of the request it was written in (or '-')."""
+
+    def filter(self, record):
+        record.request_id = current_request_id.get()
+        return True
+
 
 # What every record has; anything else on a record was passed as `extra`. `request_id` is set
 # by the handler's filter on every record, and both formats show it in their own place.

@@ -1,12 +1,18 @@
-"""Project-wide middleware: request ids and one log line per request, canonical public URLs.
+"""Project-wide middleware: what every request goes through, without per-view code.
 
-Both work on every page without per-view code, so pages added later are covered as they are.
+`SiteMiddleware` is the project's own layer, first in `MIDDLEWARE`: the request id and one log
+line per request, the body size limit, the Content-Security-Policy header, canonical URLs for
+the public pages (and which responses the reverse proxy may keep), and simple_history's user.
+They are one layer rather than five because each layer of Django's middleware chain costs a
+call, a wrapper and an exception handler per request: as five, they added ~50 µs to a request
+that takes ~125 µs through startproject's stack (docs/performance.md, "The project's
+middleware"). `DatabaseUnavailableMiddleware` stays a layer of its own, last, so that its retry
+runs only the view again.
 """
 
 import contextlib
-import contextvars
 import logging
-import os
+import random
 import re
 import time
 
@@ -16,81 +22,120 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.middleware import csp
 from django.template import loader
 from django.utils.cache import get_conditional_response, set_response_etag
-from django.utils.csp import CSP, build_policy
+from django.utils.csp import CSP, LazyNonce, build_policy
 from django.utils.http import urlencode
+from simple_history.models import HistoricalRecords
+
+from lokaal.limits import too_large
+from lokaal.logformat import current_request_id
 
 request_log = logging.getLogger("lokaal.request")
-current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
-    "current_request_id", default="-"
-)
-
 # An incoming id is kept only when it is short and plain, so it cannot forge log lines.
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 
-class RequestIdFilter(logging.Filter):
-    """Gives every log record the id of the request it was written in (or '-')."""
+class SiteMiddleware:
+    """The project's own per-request work, in one layer (see the module's docstring).
 
-    def filter(self, record):
-        record.request_id = current_request_id.get()
-        return True
-
-
-class RequestLogMiddleware:
-    """One line per request on stdout: method, path, status, duration in ms and request id.
-
-    The id comes from an incoming X-Request-ID header when it looks sane (so a proxy's id
-    follows the request through), otherwise a fresh one; it is echoed in the response.
+    - *Request id and log line.* The id comes from an incoming X-Request-ID header when it looks
+      sane (so a proxy's id follows the request through), otherwise a fresh one; it is echoed in
+      the response and set on every log record written meanwhile. One line per request on
+      stdout: method, path, status, duration in ms and the id.
+    - *Body size.* A request whose Content-Length is over `MAX_REQUEST_BYTES` gets a 413 before
+      anything reads the body (`lokaal.limits.too_large`).
+    - *Content-Security-Policy*, as Django's middleware sets it (`SECURE_CSP`), with the header
+      built once for the responses whose templates used no nonce (nearly all of them).
+    - *Public pages* (`PublicPages`): non-canonical query strings are redirected before the view
+      runs, and a response with nothing personal in it is marked for the proxy's cache.
+    - *History.* simple_history attributes a change to the request's user when the request is
+      in its context: only a request with a session cookie can have a logged-in user, so only
+      those are put there (what simple_history's own middleware does for every request).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.quiet_prefixes = tuple(settings.REQUEST_LOG_QUIET_PATHS)
+        self.public_pages = PublicPages()
+        self.csp = _ContentSecurityPolicy(get_response)
+        self.session_cookie = settings.SESSION_COOKIE_NAME
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _SANE_REQUEST_ID.match(incoming) else os.urandom(16).hex()
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = (
+            incoming
+            if incoming and _SANE_REQUEST_ID.match(incoming)
+            else f"{random.getrandbits(128):032x}"
+        )
         request.request_id = request_id
         token = current_request_id.set(request_id)
         start = time.perf_counter()
         status = 500
         try:
-            response = self.get_response(request)
+            response = too_large(request) or self._respond(request)
             status = response.status_code
-            response["X-Request-ID"] = request_id
+            self.csp.add_header(request, response)
+            response.headers["X-Request-ID"] = request_id
             return response
         finally:
-            duration_ms = (time.perf_counter() - start) * 1000
-            # Load balancer probes would drown the log: they are logged only when they fail.
-            level = (
-                logging.DEBUG
-                if status < 400 and request.path.startswith(self.quiet_prefixes)
-                else logging.INFO
-            )
-            request_log.log(
-                level,
-                "%s %s %s %.1fms",
-                request.method,
-                request.get_full_path()[:500],
-                status,
-                duration_ms,
-                extra={"status": status, "duration_ms": round(duration_ms, 1)},
-            )
+            self._log(request, status, (time.perf_counter() - start) * 1000)
             current_request_id.reset(token)
 
+    def _respond(self, request):
+        request._csp_nonce = LazyNonce()
+        if self.session_cookie in request.COOKIES:
+            with _history_request(request):
+                response = self.get_response(request)
+        else:
+            response = self.get_response(request)
+        return self.public_pages.mark(request, response)
 
-class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
-    """Django's CSP middleware, with the policy built once for the responses that use no nonce
-    (nearly all of them: building it took a few percent of a minimal request)."""
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        return self.public_pages.redirect_to_canonical(request)
+
+    def _log(self, request, status: int, duration_ms: float) -> None:
+        # Load balancer probes would drown the log: they are logged only when they fail.
+        level = (
+            logging.DEBUG
+            if status < 400 and request.path.startswith(self.quiet_prefixes)
+            else logging.INFO
+        )
+        if not request_log.isEnabledFor(level):
+            return
+        request_log.log(
+            level,
+            "%s %s %s %.1fms",
+            request.method,
+            request.get_full_path()[:500],
+            status,
+            duration_ms,
+            extra={"status": status, "duration_ms": round(duration_ms, 1)},
+        )
+
+
+@contextlib.contextmanager
+def _history_request(request):
+    """The request in simple_history's context, as `HistoryRequestMiddleware` puts it there."""
+    HistoricalRecords.context.request = request
+    try:
+        yield
+    finally:
+        with contextlib.suppress(AttributeError):
+            del HistoricalRecords.context.request
+
+
+class _ContentSecurityPolicy(csp.ContentSecurityPolicyMiddleware):
+    """Django's CSP header, with the policy built once for the responses that use no nonce:
+    building it took a few percent of a minimal request."""
 
     def __init__(self, get_response):
         super().__init__(get_response)
         self._policies = {}
 
-    def process_response(self, request, response):
+    def add_header(self, request, response) -> None:
         nonce = getattr(request, "_csp_nonce", None)
         if nonce or hasattr(response, "_csp_config") or hasattr(response, "_csp_ro_config"):
-            return super().process_response(request, response)
+            self.process_response(request, response)
+            return
         for header, config in (
             (CSP.HEADER_ENFORCE, settings.SECURE_CSP),
             (CSP.HEADER_REPORT_ONLY, settings.SECURE_CSP_REPORT_ONLY),
@@ -100,7 +145,6 @@ class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
                 if built is None or built[0] is not config:  # settings changed (tests)
                     built = self._policies[header] = (config, build_policy(config, None))
                 response.headers[str(header)] = built[1]
-        return response
 
 
 # Query parameters whose values are free text (the search words): pages asked for with them are
@@ -109,7 +153,7 @@ _UNKEPT_PARAMETERS = frozenset({"q"})
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,2}")
 
 
-class PublicPageMiddleware:
+class PublicPages:
     """Canonical URLs for the public pages, and which responses the reverse proxy may keep.
 
     The public pages are listed in `PUBLIC_PAGES` by URL name, each with the query parameters it
@@ -124,14 +168,13 @@ class PublicPageMiddleware:
     gets a 304) and `Cache-Control: no-cache` for browsers. See deploy/nginx.conf.
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def __init__(self):
         self.pages = {name: tuple(params) for name, params in settings.PUBLIC_PAGES.items()}
         # Django's cookie message storage always uses the cookie name "messages".
         self.private_cookies = (settings.SESSION_COOKIE_NAME, "messages")
 
-    def __call__(self, request):
-        response = self.get_response(request)
+    def mark(self, request, response):
+        """The response, marked as one the proxy may keep when nothing in it is personal."""
         if getattr(request, "_public_page", False) and self._may_keep(request, response):
             set_response_etag(response)
             if "Cache-Control" not in response:
@@ -141,7 +184,8 @@ class PublicPageMiddleware:
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def redirect_to_canonical(self, request):
+        """A 301 to the canonical URL of a public page asked for with another query string."""
         if request.method not in ("GET", "HEAD"):
             return None
         match = request.resolver_match

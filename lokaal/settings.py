@@ -107,21 +107,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "lokaal.middleware.RequestLogMiddleware",
-    # Before anything reads the body: a request larger than the upload limit is refused (413).
-    "lokaal.limits.RequestSizeLimitMiddleware",
+    # The project's own layer, first: request id and log line, body size limit (413 before
+    # anything reads the body), CSP, canonical public URLs and what the proxy may keep,
+    # simple_history's user (lokaal/middleware.py).
+    "lokaal.middleware.SiteMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "lokaal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before the session: a non-canonical URL is redirected without touching session or database.
-    "lokaal.middleware.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     # Last: a GET whose query the database dropped (a restart) is retried once, else a 503.
     "lokaal.middleware.DatabaseUnavailableMiddleware",
@@ -466,7 +463,7 @@ if LOG_FORMAT not in {"text", "json"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "lokaal.middleware.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "lokaal.logformat.RequestIdFilter"}},
     "formatters": {
         "text": {
             "class": "lokaal.logformat.LineFormatter",

@@ -9,7 +9,7 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.urls import resolve
 
-from lokaal.middleware import PublicPageMiddleware
+from lokaal.middleware import SiteMiddleware
 from tests import factories
 from trajecten.models import Traject
 
@@ -67,7 +67,7 @@ def _run(view, path="/trajecten/"):
     """The middleware around `view`, as if `view` were the public page at `path`."""
     request = RequestFactory().get(path)
     request.resolver_match = resolve(path.split("?")[0])
-    middleware = PublicPageMiddleware(view)
+    middleware = SiteMiddleware(view)
     return middleware.process_view(request, view, (), {}) or middleware(request)
 
 

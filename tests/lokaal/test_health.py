@@ -42,7 +42,9 @@ def test_healthz_uses_no_session_and_no_cache(client, db, django_assert_num_quer
     with django_assert_num_queries(1):  # the trivial query, nothing else
         client.get("/healthz")
     with django_assert_num_queries(0):
-        assert client.get("/healthz/ping").content == b"pong\n"
+        response = client.get("/healthz/ping")
+    assert response.content == b"pong\n"
+    assert response["Cache-Control"] == "no-store"
 
 
 def test_healthz_refuses_writes(client, db):
