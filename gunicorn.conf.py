@@ -20,7 +20,7 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "2"))
 # stalls the connections queued on it for a second or more, which showed in the p99.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
-# Django writes one line per request itself (lokaal.middleware.RequestLogMiddleware).
+# Django writes one line per request itself (lokaal.middleware.SiteMiddleware).
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

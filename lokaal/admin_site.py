@@ -69,6 +69,11 @@ class ProgrammaAdminSite(AdminSite):
     site_title = "Lokaal Circulair"
     index_title = "Programmabeheer"
 
+    def login(self, request, extra_context=None):
+        from lokaal.accounts import with_lockout  # it imports models: not while the apps load
+
+        return with_lockout(request, super().login(request, extra_context))
+
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
         if app_label is not None:  # an app's own page keeps the app's models

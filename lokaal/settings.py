@@ -119,7 +119,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",
+    # (axes' lockout page is added by the two login views: lokaal.accounts.with_lockout)
     # Last: a GET whose query the database dropped (a restart) is retried once, else a 503.
     "lokaal.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -217,7 +217,7 @@ else:
     }
 
 # The public pages are cached by the reverse proxy, not here (docs/performance.md,
-# deploy/nginx.conf). lokaal.middleware.PublicPageMiddleware tells it which responses it may keep
+# deploy/nginx.conf). lokaal.middleware.PublicPages tells it which responses it may keep
 # (X-Accel-Expires) and for how long: a published change shows within this many seconds.
 PUBLIC_CACHE_SECONDS = _int("PUBLIC_CACHE_SECONDS", 15, minimum=0)
 # The public pages by URL name, each with the query parameters it understands, in the order
@@ -411,6 +411,9 @@ SECURE_HSTS_PRELOAD = SECURE and _bool("DJANGO_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [
     *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
     *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    # axes' middleware is not installed: the two login views add its lockout page themselves
+    # (lokaal.accounts.with_lockout), so no other request pays for it.
+    "axes.W002",
 ]
 
 MAP_TILE_URL = _str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

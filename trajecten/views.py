@@ -41,7 +41,7 @@ def traject_list(request):
         )
     slug = filterset.form.cleaned_data.get("ronde")
     ronde = Ronde.objects.filter(slug=slug).first() if slug else None
-    # The query string is canonical here (lokaal.middleware.PublicPageMiddleware), so the
+    # The query string is canonical here (lokaal.middleware.PublicPages), so the
     # number of keys below is bounded by the filter's choices.
     query = urlencode([(k, v) for k, v in request.GET.items() if k != PAGE_PARAM])
     # Which trajectories match, kept under all content; not with a status, which moves with

@@ -108,3 +108,20 @@ def test_repeated_failures_lock_the_account_and_address_out(client, world, axes_
     other = client.__class__(REMOTE_ADDR="10.0.0.9")
     ok = other.post(reverse("login"), {"username": "coach", "password": "coach-wachtwoord-1"})
     assert ok.status_code == 302
+
+
+def test_the_admin_login_shows_the_same_lockout(client, world, axes_on, django_user_model):
+    django_user_model.objects.create_superuser(
+        "beheer", "beheer@example.org", "beheer-wachtwoord-1"
+    )
+    for _ in range(2):
+        refused = client.post("/admin/login/", {"username": "beheer", "password": "fout"})
+        assert refused.status_code == 200  # the form again, with its message
+    third = client.post("/admin/login/", {"username": "beheer", "password": "fout"})
+    assert third.status_code == 429
+    response = client.post(
+        "/admin/login/", {"username": "beheer", "password": "beheer-wachtwoord-1"}
+    )
+    assert response.status_code == 429
+    assert "tijdelijk geblokkeerd" in response.text.lower()
+    assert "_auth_user_id" not in client.session
