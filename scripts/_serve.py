@@ -161,6 +161,8 @@ error_log {folder / "error.log"} warn;
 events {{ worker_connections 1024; }}
 http {{
     access_log off;
+    sendfile on;      # as Debian's nginx.conf, which production includes deploy/nginx.conf from
+    tcp_nopush on;
 {temp}
     include {folder / "lokaal.conf"};
 }}
