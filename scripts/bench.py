@@ -613,7 +613,12 @@ def main() -> int:
             f"{r['on_ratio']:5.2f} {r['on_p99'] / max(r['on_p50'], 0.001):10.1f} "
             f"{r['steal']:5.0%} {r['errors']:4d} {' '.join(flags)}"
         )
-    ping = median(r["ping_ratio"] for _label, _path, r in rows)
+    # /healthz/ping is the same request in every round: the median over all rounds is its figure.
+    ping = median(x["ping"]["rps"] / x["bare"]["rps"] for _l, _p, r in rows for x in r["rounds"])
+    print(
+        f"\n/healthz/ping over all {sum(len(r['rounds']) for _l, _p, r in rows)} rounds: median "
+        f"{ping:.2f} of the bare view" + (f"  <{TARGETS['ping']}" if ping < TARGETS["ping"] else "")
+    )
     if ping < GATES["ping"]:
         failures.append(f"ping: median ratio {ping:.2f} < {GATES['ping']}")
     errors += saving["errors"]
