@@ -43,6 +43,14 @@ def _test_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing a password the production way (PBKDF2, 1.5 million iterations) takes ~0.45 s of
+    CPU; the suite creates and logs in users thousands of times. What is tested is who may log
+    in and what they see, not the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _own_rate_limit_counts(settings):
     """Each test counts abuse limits afresh (the cache may be shared: no clearing it)."""
     settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"

@@ -15,12 +15,6 @@ from trajecten.models import Traject
 from workshops.models import Bijlage
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Hashing a password the production way takes long; these tests log in hundreds of times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def png_bytes(size=(8, 8), colour=(31, 111, 67)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, "PNG")
