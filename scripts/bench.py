@@ -623,7 +623,7 @@ def main() -> int:
         failures.append(f"ping: median ratio {ping:.2f} < {GATES['ping']}")
     errors += saving["errors"]
     print(
-        f"\nhome through nginx while a trajectory is saved every second, {ROUNDS} runs of "
+        f"\nhome through nginx while a trajectory is saved every second, {ROUNDS} run{"s" if ROUNDS != 1 else ""} of "
         f"{DURATION} s between quiet runs ({saving['saves']} saves): "
         f"{saving['busy_rps']:.0f} req/s = {saving['ratio']:.2f} of the bare view "
         f"({saving['bare_rps']:.0f}), p50 {saving['busy_p50']:.1f} ms, p99 "
@@ -637,7 +637,7 @@ def main() -> int:
     errors += attack["errors"]
     before, after = attack["redis_before"], attack["redis_after"]
     print(
-        f"home under attack, {ATTACK_ROUNDS} runs of {DURATION} s between quiet runs "
+        f"home under attack, {ATTACK_ROUNDS} run{"s" if ATTACK_ROUNDS != 1 else ""} of {DURATION} s between quiet runs "
         f"({attack['sent']['post']} POSTs, {attack['sent']['query']} random query strings; "
         f"answers {attack['statuses']}): {attack['quiet_rps']:.0f} -> {attack['busy_rps']:.0f} "
         f"req/s (median change {attack['change']:+.1%})"
