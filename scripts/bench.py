@@ -548,6 +548,10 @@ def under_attack(env: dict) -> dict:
     return result
 
 
+def _runs(count: int) -> str:
+    return f"{count} run{'' if count == 1 else 's'}"
+
+
 def main() -> int:
     env = production_env(DATABASE)
     print(f"Preparing {DATABASE}: programme x{SCALE} ...", flush=True)
@@ -623,7 +627,7 @@ def main() -> int:
         failures.append(f"ping: median ratio {ping:.2f} < {GATES['ping']}")
     errors += saving["errors"]
     print(
-        f"\nhome through nginx while a trajectory is saved every second, {ROUNDS} run{"s" if ROUNDS != 1 else ""} of "
+        f"\nhome through nginx while a trajectory is saved every second, {_runs(ROUNDS)} of "
         f"{DURATION} s between quiet runs ({saving['saves']} saves): "
         f"{saving['busy_rps']:.0f} req/s = {saving['ratio']:.2f} of the bare view "
         f"({saving['bare_rps']:.0f}), p50 {saving['busy_p50']:.1f} ms, p99 "
@@ -637,7 +641,7 @@ def main() -> int:
     errors += attack["errors"]
     before, after = attack["redis_before"], attack["redis_after"]
     print(
-        f"home under attack, {ATTACK_ROUNDS} run{"s" if ATTACK_ROUNDS != 1 else ""} of {DURATION} s between quiet runs "
+        f"home under attack, {_runs(ATTACK_ROUNDS)} of {DURATION} s between quiet runs "
         f"({attack['sent']['post']} POSTs, {attack['sent']['query']} random query strings; "
         f"answers {attack['statuses']}): {attack['quiet_rps']:.0f} -> {attack['busy_rps']:.0f} "
         f"req/s (median change {attack['change']:+.1%})"
