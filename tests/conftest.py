@@ -45,8 +45,8 @@ def _test_storage(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Hashing a password the production way (PBKDF2, 1.5 million iterations) takes ~0.45 s of
-    CPU; the suite creates and logs in users thousands of times. What is tested is who may log
-    in and what they see, not the hash."""
+    CPU, and the fixtures create coaches and managers with a password. What is tested is who may
+    log in and what they see, not the hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
